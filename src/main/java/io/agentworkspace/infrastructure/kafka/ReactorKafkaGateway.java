@@ -1,0 +1,90 @@
+package io.agentworkspace.infrastructure.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.DisposableBean;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+import reactor.kafka.sender.SenderRecord;
+
+final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
+
+    private final String bootstrapServers;
+    private final KafkaSender<String, String> sender;
+    private final AdminClient admin;
+
+    ReactorKafkaGateway(String bootstrapServers, String clientId) {
+        this.bootstrapServers = bootstrapServers;
+        Map<String, Object> producer = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        this.sender = KafkaSender.create(SenderOptions.<String, String>create(producer).maxInFlight(1024));
+        this.admin = AdminClient.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+    }
+
+    @Override
+    public Mono<Record> send(String topic, String key, String value) {
+        return sender.send(Mono.just(SenderRecord.create(new ProducerRecord<>(topic, key, value), key)))
+                .next()
+                .flatMap(result -> result.exception() != null ? Mono.error(result.exception())
+                        : Mono.just(new Record(topic, key, value, result.recordMetadata().partition(),
+                        result.recordMetadata().offset())));
+    }
+
+    @Override
+    public Flux<Record> receive(String topic, String group) {
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(consumer)
+                .subscription(List.of(topic));
+        return KafkaReceiver.create(options).receive()
+                .map(received -> {
+                    received.receiverOffset().acknowledge();
+                    return new Record(received.topic(), received.key(), received.value(), received.partition(),
+                            received.offset());
+                });
+    }
+
+    @Override
+    public Mono<Integer> ping(Duration timeout) {
+        return Mono.fromCallable(() -> admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size())
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public void destroy() {
+        sender.close();
+        admin.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,65 @@
+package io.agentworkspace.project;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the {@code projects} read model. Writes go through JDBC on purpose: they join the processor's
+ * transaction, so a batch's rows and its token commit together or not at all. Plain INSERTs, not upserts: an event
+ * applied twice is a bug to surface, not to hide.
+ */
+@Component
+@ProcessingGroup(ProjectProjection.PROCESSOR)
+class ProjectProjection {
+
+    static final String PROCESSOR = "projects";
+
+    private final JdbcTemplate jdbc;
+
+    ProjectProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(ProjectRegistered event, @SequenceNumber long version) {
+        jdbc.update("""
+                INSERT INTO projects (id, name, source_kind, source, status, registered_at, updated_at, version)
+                VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""",
+                event.projectId(), event.name(), event.sourceKind(), event.source(),
+                utc(event.registeredAt()), utc(event.registeredAt()), version);
+    }
+
+    @EventHandler
+    void on(WorkspaceCloned event, @SequenceNumber long version) {
+        jdbc.update("""
+                UPDATE projects SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
+                updated_at = ?, version = ? WHERE id = ?""",
+                event.headCommit(), event.branch(), utc(event.clonedAt()), utc(event.clonedAt()), version,
+                event.projectId());
+    }
+
+    @EventHandler
+    void on(WorkspaceCloneFailed event, @SequenceNumber long version) {
+        jdbc.update("""
+                UPDATE projects SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
+                WHERE id = ?""",
+                event.reason(), utc(event.failedAt()), version, event.projectId());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM projects");
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

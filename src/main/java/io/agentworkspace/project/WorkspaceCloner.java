@@ -1,0 +1,154 @@
+package io.agentworkspace.project;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.workspace.WorkspaceLease;
+import io.agentworkspace.workspace.WorkspaceLocks;
+import io.agentworkspace.workspace.Workspaces;
+
+/**
+ * Clones the workspace of every newly registered project and records the outcome as an event. Driven by the
+ * event history through its own processor, so a clone interrupted by a crash runs again after restart; the
+ * aggregate ignores a second outcome. A clone is built in a temporary directory and moved into place, so a
+ * workspace directory is either absent or complete.
+ */
+@Component
+@ProcessingGroup(WorkspaceCloner.PROCESSOR)
+class WorkspaceCloner implements DisposableBean {
+
+    static final String PROCESSOR = "workspace-cloner";
+    private static final Logger log = LoggerFactory.getLogger(WorkspaceCloner.class);
+    private static final int MAX_REASON = 500;
+
+    private final Workspaces workspaces;
+    private final WorkspaceLocks locks;
+    private final Commands commands;
+    private final EventStore eventStore;
+    private final ProjectSettings settings;
+    private final Clock clock;
+    private final ExecutorService jobs;
+
+    WorkspaceCloner(Workspaces workspaces, WorkspaceLocks locks, Commands commands, EventStore eventStore,
+                    ProjectSettings settings, Clock clock) {
+        this.workspaces = workspaces;
+        this.locks = locks;
+        this.commands = commands;
+        this.eventStore = eventStore;
+        this.settings = settings;
+        this.clock = clock;
+        this.jobs = Executors.newFixedThreadPool(settings.cloneConcurrency(), new CustomizableThreadFactory("workspace-clone-"));
+    }
+
+    @EventHandler
+    void on(ProjectRegistered registered) {
+        if (outcomeRecorded(registered.projectId())) {
+            return;
+        }
+        // run on a thread of our own: the outcome command then commits in a unit of work of its own rather than
+        // nested inside this processor's
+        CompletableFuture.runAsync(() -> cloneAndRecord(registered), jobs).join();
+    }
+
+    private boolean outcomeRecorded(String projectId) {
+        return eventStore.readEvents(projectId).asStream()
+                .anyMatch(event -> event.getPayload() instanceof WorkspaceCloned
+                        || event.getPayload() instanceof WorkspaceCloneFailed);
+    }
+
+    private void cloneAndRecord(ProjectRegistered registered) {
+        String projectId = registered.projectId();
+        WorkspaceLease lease = locks.acquire(projectId, settings.lockWait()).block();
+        try {
+            Cloned cloned = cloneInto(workspaces.of(projectId), registered, lease);
+            commands.sendAndWait(new RecordWorkspaceCloned(projectId, cloned.headCommit(), cloned.branch(),
+                    lease.fencingToken(), clock.instant()));
+            log.info("workspace of project {} cloned at {}", projectId, cloned.headCommit());
+        } catch (RuntimeException | IOException | org.eclipse.jgit.api.errors.GitAPIException failure) {
+            String reason = reasonOf(failure);
+            log.warn("workspace of project {} could not be cloned: {}", projectId, reason);
+            commands.sendAndWait(new RecordWorkspaceCloneFailed(projectId, reason, clock.instant()));
+        } finally {
+            lease.release().block();
+        }
+    }
+
+    private record Cloned(String headCommit, String branch) {
+    }
+
+    private Cloned cloneInto(Path target, ProjectRegistered registered, WorkspaceLease lease)
+            throws IOException, org.eclipse.jgit.api.errors.GitAPIException {
+        Path staging = workspaces.root().resolve(".clone-" + registered.projectId() + "-" + UUID.randomUUID());
+        try {
+            String uri = registered.sourceKind().equals(ProjectSource.Kind.LOCAL_PATH.wireName())
+                    ? Path.of(registered.source()).toUri().toString() : registered.source();
+            Cloned cloned;
+            try (Git git = Git.cloneRepository().setURI(uri).setDirectory(staging.toFile())
+                    .setTimeout((int) settings.cloneTimeout().toSeconds()).setCloneAllBranches(false).call()) {
+                Repository repository = git.getRepository();
+                ObjectId head = repository.resolve(Constants.HEAD);
+                cloned = new Cloned(head == null ? null : head.name(), head == null ? null : repository.getBranch());
+            }
+            lease.verify().block();
+            deleteRecursively(target);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            return cloned;
+        } finally {
+            deleteRecursively(staging);
+        }
+    }
+
+    private static String reasonOf(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        Throwable cause = failure.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message = message + ": " + cause.getMessage();
+        }
+        message = message.replaceAll("\\p{Cntrl}", " ").strip();
+        return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) : message;
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void destroy() {
+        jobs.shutdownNow();
+    }
+}

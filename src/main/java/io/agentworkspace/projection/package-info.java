@@ -1,0 +1,7 @@
+/**
+ * Runs the projections that build read models from the event history, and reports how far each one has got.
+ */
+@NonNullApi
+package io.agentworkspace.projection;
+
+import org.springframework.lang.NonNullApi;

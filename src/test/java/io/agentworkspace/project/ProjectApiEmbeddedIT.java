@@ -1,0 +1,19 @@
+package io.agentworkspace.project;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The project slice on the embedded default: H2 under a fresh data directory, in-process locks. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ProjectApiEmbeddedIT extends ProjectApiContract {
+
+    @DynamicPropertySource
+    static void embedded(DynamicPropertyRegistry registry) throws Exception {
+        Path dataDir = Files.createTempDirectory("agent-embedded-it");
+        registry.add("agent.data-dir", dataDir::toString);
+    }
+}

@@ -1,0 +1,95 @@
+package io.agentworkspace.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+
+/** projections/*.json says what each projection consumes and owns; this keeps it true to the code and schema. */
+class ProjectionManifestTest {
+
+    private final PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+
+    @Test
+    void everyProjectionHasAManifestThatMatchesItsHandlersAndTables() throws Exception {
+        Map<String, JsonNode> manifests = manifests();
+        Map<String, Class<?>> projections = projectionClasses();
+        assertThat(projections).as("projection classes").isNotEmpty();
+        assertThat(manifests.keySet()).as("a manifest per projection, and no manifest without one")
+                .containsExactlyInAnyOrderElementsOf(projections.keySet());
+
+        String h2 = migrations("h2");
+        String mysql = migrations("mysql");
+        for (var projection : projections.entrySet()) {
+            JsonNode manifest = manifests.get(projection.getKey());
+            Set<String> consumed = new TreeSet<>();
+            manifest.get("consumes").forEach(node -> consumed.add(node.asText()));
+            assertThat(consumed).as("events consumed by " + projection.getKey())
+                    .isEqualTo(handledEvents(projection.getValue()));
+            assertThat(manifest.get("version").asInt()).isPositive();
+            for (JsonNode table : manifest.get("tables")) {
+                assertThat(h2).as("H2 migrations create " + table).containsIgnoringCase("CREATE TABLE " + table.asText() + " ");
+                assertThat(mysql).as("MySQL migrations create " + table).containsIgnoringCase("CREATE TABLE " + table.asText() + " ");
+            }
+        }
+    }
+
+    private Map<String, JsonNode> manifests() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, JsonNode> manifests = new HashMap<>();
+        for (Resource resource : resources.getResources("classpath*:projections/*.json")) {
+            JsonNode manifest = json.readTree(resource.getInputStream());
+            manifests.put(manifest.get("processingGroup").asText(), manifest);
+        }
+        return manifests;
+    }
+
+    /** Processing groups whose handler class is a projection (builds a read model), by naming convention. */
+    private static Map<String, Class<?>> projectionClasses() throws ClassNotFoundException {
+        var scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(ProcessingGroup.class));
+        Map<String, Class<?>> projections = new HashMap<>();
+        for (var definition : scanner.findCandidateComponents("io.agentworkspace")) {
+            Class<?> type = Class.forName(definition.getBeanClassName());
+            if (type.getSimpleName().endsWith("Projection")) {
+                projections.put(type.getAnnotation(ProcessingGroup.class).value(), type);
+            }
+        }
+        return projections;
+    }
+
+    private static Set<String> handledEvents(Class<?> projection) {
+        return Arrays.stream(projection.getDeclaredMethods())
+                .filter(method -> method.isAnnotationPresent(EventHandler.class))
+                .map(Method::getParameterTypes)
+                .map(parameters -> parameters[0].getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private String migrations(String dialect) throws IOException {
+        List<String> scripts = new ArrayList<>();
+        for (Resource resource : resources.getResources("classpath:db/migration/" + dialect + "/*.sql")) {
+            scripts.add(resource.getContentAsString(StandardCharsets.UTF_8).replaceAll("\\s+", " "));
+        }
+        return String.join("\n", scripts);
+    }
+}
