@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs one benchmark from src/test/java/io/agentworkspace/bench against the services deploy/dev/services.sh
+# starts (started here when not running). Figures print to stdout; docs/benchmarks.md records them.
+#   deploy/dev/bench.sh EventStoreAppendBenchmark [args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+export AGENT_SERVICES_DIR="${AGENT_SERVICES_DIR:-$ROOT/.services}"
+name="${1:?usage: deploy/dev/bench.sh <BenchmarkClass> [args...]}"; shift
+
+deploy/dev/services.sh install
+deploy/dev/services.sh start
+# shellcheck disable=SC1091
+source "$AGENT_SERVICES_DIR/env"
+
+./mvnw -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+exec java -Xms1g -Xmx1g -XX:+UseG1GC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" "io.agentworkspace.bench.$name" "$@"
