@@ -56,9 +56,17 @@ wait_for_port() { # name port seconds
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+port_free() { # name port
+  if (exec 3<>/dev/tcp/127.0.0.1/"$2") 2>/dev/null; then
+    log "port $2 for $1 is taken by another process; stop it or choose another port (see the AGENT_*_PORT variables)"
+    exit 1
+  fi
+}
+
 start_mariadb() {
   local dir="$SERVICES_DIR/mariadb" pidf="$SERVICES_DIR/mariadb.pid"
   alive "$pidf" && { log "mariadb already running"; return; }
+  port_free mariadb "$MARIADB_PORT"
   local mariadbd; mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
   if [ ! -d "$dir/data/mysql" ]; then
     mkdir -p "$dir/data"
@@ -82,6 +90,7 @@ start_mariadb() {
 start_redis() {
   local dir="$SERVICES_DIR/redis" pidf="$SERVICES_DIR/redis.pid"
   alive "$pidf" && { log "redis already running"; return; }
+  port_free redis "$REDIS_PORT"
   mkdir -p "$dir"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$dir" --pidfile "$pidf" \
     --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
@@ -92,6 +101,8 @@ start_redis() {
 start_kafka() {
   local dir="$SERVICES_DIR/kafka" pidf="$SERVICES_DIR/kafka.pid" cp
   alive "$pidf" && { log "kafka already running"; return; }
+  port_free kafka "$KAFKA_PORT"
+  port_free kafka-controller "$KAFKA_CONTROLLER_PORT"
   cp="$(kafka_classpath)"
   mkdir -p "$dir"
   cat >"$dir/server.properties" <<PROPS
