@@ -61,7 +61,7 @@ class ProductionProfileIT {
 
     @Test
     void prometheusCarriesJvmHttpAndEventProcessorFigures() {
-        http.get().uri("/api/projects").exchange().expectStatus().isOk();
+        http.get().uri("/api/projects").exchange().expectStatus().isUnauthorized();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody();

@@ -24,6 +24,8 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.workspace.Workspaces;
 
@@ -44,9 +46,12 @@ abstract class ProjectApiContract {
     @TempDir
     static Path scratch;
 
+    @Autowired
+    DataDirectory dataDirectory;
+
     @BeforeEach
-    void longerTimeout() {
-        http = http.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    void asAdmin() {
+        http = AdminToken.authorize(http, AdminToken.read(dataDirectory.root()));
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.AgentWorkspaceApplication;
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
 
 /**
  * A whole application context started by hand on the production profile, for tests that need two in a row (a
@@ -45,10 +46,12 @@ public final class RunningApp implements AutoCloseable {
         return new RunningApp(context);
     }
 
+    /** A client of this node, authorized with the installation's bootstrap admin token. */
     public WebTestClient http() {
         int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
+        return AdminToken.authorize(client, AdminToken.read(bean(DataDirectory.class).root()));
     }
 
     public <T> T bean(Class<T> type) {

@@ -1,11 +1,7 @@
 package io.agentworkspace.infrastructure.web;
 
-import java.nio.charset.StandardCharsets;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -24,10 +20,10 @@ import reactor.core.publisher.Mono;
 @Order(-2)
 class ProblemJsonErrorHandler implements WebExceptionHandler {
 
-    private final ObjectMapper json;
+    private final ProblemWriter writer;
 
-    ProblemJsonErrorHandler(ObjectMapper json) {
-        this.json = json;
+    ProblemJsonErrorHandler(ProblemWriter writer) {
+        this.writer = writer;
     }
 
     @Override
@@ -35,21 +31,9 @@ class ProblemJsonErrorHandler implements WebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(failure);
         }
-        ProblemDetail problem = problemFor(failure);
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(problem);
-        } catch (JsonProcessingException e) {
-            body = ("{\"status\":" + problem.getStatus() + "}").getBytes(StandardCharsets.UTF_8);
-        }
-        var response = exchange.getResponse();
-        response.setRawStatusCode(problem.getStatus());
-        response.getHeaders().setContentType(Problems.PROBLEM_JSON);
-        if (failure instanceof ResponseStatusException statusException) {
-            statusException.getHeaders().forEach((name, values) -> response.getHeaders().addAll(name, values));
-        }
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        HttpHeaders headers = failure instanceof ResponseStatusException statusException
+                ? statusException.getHeaders() : null;
+        return writer.write(exchange, problemFor(failure), headers);
     }
 
     private static ProblemDetail problemFor(Throwable failure) {

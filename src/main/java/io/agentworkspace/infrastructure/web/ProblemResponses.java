@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -31,6 +32,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RejectedCommand.class)
     Mono<ResponseEntity<ProblemDetail>> rejected(RejectedCommand rejection) {
         return Mono.just(Problems.response(Problems.rejected(rejection), null));
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    Mono<ResponseEntity<ProblemDetail>> denied(AccessDeniedException denied, ServerWebExchange exchange) {
+        ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "forbidden",
+                "This token lacks the ability this operation requires.");
+        RequiredAbility.of(exchange).ifPresent(ability -> problem.setProperty("requiredAbility", ability));
+        return Mono.just(Problems.response(problem, null));
     }
 
     @ExceptionHandler(Exception.class)

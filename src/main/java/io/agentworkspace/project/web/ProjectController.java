@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,6 +42,7 @@ class ProjectController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasAuthority('projects:write')")
     Mono<ResponseEntity<Registration>> register(@Valid @RequestBody RegisterProjectRequest request) {
         String projectId = UUID.randomUUID().toString();
         String name = request.name().strip();
@@ -52,12 +54,14 @@ class ProjectController {
     }
 
     @GetMapping
+    @PreAuthorize("hasAuthority('projects:read')")
     Mono<Projects.Page> list(@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
                              @RequestParam(defaultValue = "0") @Min(0) int offset) {
         return projects.page(limit, offset);
     }
 
     @GetMapping("/{id}")
+    @PreAuthorize("hasAuthority('projects:read')")
     Mono<ProjectView> get(@PathVariable String id) {
         if (!isUuid(id)) {
             return Mono.error(RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID"));

@@ -1,0 +1,49 @@
+package io.agentworkspace.auth;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Builds {@code api_tokens}: what authentication looks tokens up in. */
+@Component
+@ProcessingGroup(ApiTokenProjection.PROCESSOR)
+class ApiTokenProjection {
+
+    static final String PROCESSOR = "api-tokens";
+
+    private final JdbcTemplate jdbc;
+
+    ApiTokenProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(ApiTokenIssued event) {
+        jdbc.update("""
+                INSERT INTO api_tokens (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                event.tokenId(), event.name(), String.join(" ", event.abilities()), event.preset(),
+                event.secretSha256(), utc(event.expiresAt()), utc(event.issuedAt()), event.issuedBy());
+    }
+
+    @EventHandler
+    void on(ApiTokenRevoked event) {
+        jdbc.update("UPDATE api_tokens SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
+                utc(event.revokedAt()), event.reason(), event.tokenId());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM api_tokens");
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

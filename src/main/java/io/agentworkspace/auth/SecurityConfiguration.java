@@ -1,0 +1,79 @@
+package io.agentworkspace.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+
+import io.agentworkspace.infrastructure.web.ProblemWriter;
+import io.agentworkspace.infrastructure.web.Problems;
+
+/**
+ * Spring Security for WebFlux, stateless: a bearer token on every request except the public endpoints modules
+ * declare; abilities are checked on each handler with {@code @PreAuthorize("hasAuthority('<ability>')")}.
+ * Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403 naming nothing about the token.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+class SecurityConfiguration {
+
+    @Bean
+    PublicEndpoints operationalEndpoints() {
+        return () -> List.of(ServerWebExchangeMatchers.pathMatchers("/actuator/health", "/actuator/health/**",
+                "/actuator/info", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**"));
+    }
+
+    @Bean
+    SecurityWebFilterChain api(ServerHttpSecurity http, TokenAuthenticationManager tokens, ProblemWriter problems,
+                               List<PublicEndpoints> publicEndpoints) {
+        ServerAuthenticationEntryPoint unauthenticated = (exchange, failure) -> {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            return problems.write(exchange, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                    "A valid bearer token is required: " + TokenAuthenticationManager.INVALID.toLowerCase()), headers);
+        };
+        ServerAccessDeniedHandler forbidden = (exchange, denied) -> problems.write(exchange,
+                Problems.of(HttpStatus.FORBIDDEN, "forbidden", "This token lacks the ability this operation requires."),
+                null);
+
+        AuthenticationWebFilter bearer = new AuthenticationWebFilter(tokens);
+        bearer.setServerAuthenticationConverter(new BearerTokenConverter());
+        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthenticated));
+        bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
+        List<ServerWebExchangeMatcher> open = new ArrayList<>();
+        publicEndpoints.forEach(endpoints -> open.addAll(endpoints.matchers()));
+
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(exchanges -> exchanges
+                        .matchers(open.toArray(ServerWebExchangeMatcher[]::new)).permitAll()
+                        .anyExchange().authenticated())
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .build();
+    }
+}

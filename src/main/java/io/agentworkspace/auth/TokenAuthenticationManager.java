@@ -1,0 +1,42 @@
+package io.agentworkspace.auth;
+
+import java.time.Clock;
+
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks a presented bearer token against the read model: known, not revoked, not expired, secret matching (in
+ * constant time). Every failure reads the same to the caller, so a response never tells which part was wrong.
+ */
+@Component
+class TokenAuthenticationManager implements ReactiveAuthenticationManager {
+
+    static final String INVALID = "The bearer token is malformed, unknown, expired or revoked.";
+
+    private final ApiTokens tokens;
+    private final Clock clock;
+
+    TokenAuthenticationManager(ApiTokens tokens, Clock clock) {
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication authentication) {
+        String text = ((PresentedToken) authentication).text();
+        return Mono.justOrEmpty(TokenSecrets.parse(text))
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException(INVALID)))
+                .flatMap(presented -> tokens.stored(presented.tokenId())
+                        .filter(stored -> stored.token().usableAt(clock.instant())
+                                && TokenSecrets.matches(presented.secret(), stored.secretSha256())))
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException(INVALID)))
+                .flatMap(stored -> tokens.touch(stored.token().tokenId()).thenReturn(stored.token()))
+                .map(token -> new TokenAuthentication(new TokenPrincipal(token.tokenId(), token.name(),
+                        token.abilities(), token.preset(), token.expiresAt())));
+    }
+}
