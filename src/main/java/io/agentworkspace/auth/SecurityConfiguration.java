@@ -17,6 +17,7 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
@@ -37,6 +38,14 @@ class SecurityConfiguration {
     PublicEndpoints operationalEndpoints() {
         return () -> List.of(ServerWebExchangeMatchers.pathMatchers("/actuator/health", "/actuator/health/**",
                 "/actuator/info", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**"));
+    }
+
+    /** Requests the firewall rejects (encoded slashes, control characters, ...) get a problem body too. */
+    @Bean
+    ServerExchangeRejectedHandler rejectedAsProblem(ProblemWriter problems) {
+        return (exchange, rejected) -> problems.write(exchange, Problems.of(HttpStatus.BAD_REQUEST, "rejected-request",
+                "The request was rejected: its path or headers hold characters or encodings that are not allowed."),
+                null);
     }
 
     @Bean
