@@ -28,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.TestServices;
 
@@ -57,8 +58,8 @@ class SecretsIT {
     DataKeys keys;
 
     final String name = "openai.key-" + UUID.randomUUID().toString().substring(0, 8);
-    final String first = "sk-test-only-" + UUID.randomUUID() + "-first";
-    final String second = "sk-test-only-" + UUID.randomUUID() + "-second";
+    final String first = LeakCanaries.register("sk-test-only-" + UUID.randomUUID() + "-first");
+    final String second = LeakCanaries.register("sk-test-only-" + UUID.randomUUID() + "-second");
 
     @BeforeEach
     void asAdmin() {
