@@ -26,10 +26,10 @@ class ProjectSnapshots {
 
     enum Status { REQUESTED, CREATED, FAILED, DELETED }
 
-    private static final class Entry {
-        Status status = Status.REQUESTED;
-        Instant createdAt;
-        ArchiveRef archive;
+    private record Entry(Status status, Instant createdAt, ArchiveRef archive) {
+        Entry with(Status next) {
+            return new Entry(next, createdAt, archive);
+        }
     }
 
     @AggregateIdentifier
@@ -68,7 +68,7 @@ class ProjectSnapshots {
 
     @CommandHandler
     ArchiveRef handle(SnapshotOutcomes.AuthorizeRestore command) {
-        return restorable(command.snapshotId()).archive;
+        return restorable(command.snapshotId()).archive();
     }
 
     @CommandHandler
@@ -88,11 +88,11 @@ class ProjectSnapshots {
     @CommandHandler
     void handle(DeleteSnapshot command) {
         Entry entry = existing(command.snapshotId());
-        if (entry.status == Status.REQUESTED) {
+        if (entry.status() == Status.REQUESTED) {
             throw inProgress(command.snapshotId());
         }
         apply(new SnapshotDeleted(command.snapshotId(), projectId, "deleted on request", command.deletedBy(),
-                entry.archive == null ? null : entry.archive.driver(), entry.archive == null ? null : entry.archive.key(),
+                entry.archive() == null ? null : entry.archive().driver(), entry.archive() == null ? null : entry.archive().key(),
                 command.deletedAt()));
     }
 
@@ -115,11 +115,11 @@ class ProjectSnapshots {
             return;
         }
         List<RetentionPolicy.Live> live = snapshots.entrySet().stream()
-                .filter(e -> e.getValue().status == Status.CREATED)
-                .map(e -> new RetentionPolicy.Live(e.getKey(), e.getValue().createdAt))
+                .filter(e -> e.getValue().status() == Status.CREATED)
+                .map(e -> new RetentionPolicy.Live(e.getKey(), e.getValue().createdAt()))
                 .toList();
         for (RetentionPolicy.Pruned pruned : effective.prune(live, now)) {
-            ArchiveRef archive = snapshots.get(pruned.snapshotId()).archive;
+            ArchiveRef archive = snapshots.get(pruned.snapshotId()).archive();
             apply(new SnapshotDeleted(pruned.snapshotId(), projectId, pruned.reason(), null, archive.driver(),
                     archive.key(), now));
         }
@@ -127,7 +127,7 @@ class ProjectSnapshots {
 
     private Entry restorable(String snapshotId) {
         Entry entry = existing(snapshotId);
-        return switch (entry.status) {
+        return switch (entry.status()) {
             case CREATED -> entry;
             case REQUESTED -> throw inProgress(snapshotId);
             default -> throw RejectedCommand.conflict("snapshot-not-restorable",
@@ -137,7 +137,7 @@ class ProjectSnapshots {
 
     private Entry existing(String snapshotId) {
         Entry entry = snapshots.get(snapshotId);
-        if (entry == null || entry.status == Status.DELETED) {
+        if (entry == null || entry.status() == Status.DELETED) {
             throw notFound(snapshotId);
         }
         return entry;
@@ -153,32 +153,30 @@ class ProjectSnapshots {
 
     private Status statusOf(String snapshotId) {
         Entry entry = snapshots.get(snapshotId);
-        return entry == null ? null : entry.status;
+        return entry == null ? null : entry.status();
     }
 
     @EventSourcingHandler
     void on(SnapshotRequested event) {
         id = ProjectSnapshotsId.of(event.projectId());
         projectId = event.projectId();
-        snapshots.put(event.snapshotId(), new Entry());
+        snapshots.put(event.snapshotId(), new Entry(Status.REQUESTED, null, null));
     }
 
     @EventSourcingHandler
     void on(SnapshotCreated event) {
-        Entry entry = snapshots.get(event.snapshotId());
-        entry.status = Status.CREATED;
-        entry.createdAt = event.createdAt();
-        entry.archive = new ArchiveRef(event.driver(), event.archiveKey(), event.sizeBytes(), event.sha256());
+        snapshots.put(event.snapshotId(), new Entry(Status.CREATED, event.createdAt(),
+                new ArchiveRef(event.driver(), event.archiveKey(), event.sizeBytes(), event.sha256())));
     }
 
     @EventSourcingHandler
     void on(SnapshotFailed event) {
-        snapshots.get(event.snapshotId()).status = Status.FAILED;
+        snapshots.computeIfPresent(event.snapshotId(), (id, entry) -> entry.with(Status.FAILED));
     }
 
     @EventSourcingHandler
     void on(SnapshotDeleted event) {
-        snapshots.get(event.snapshotId()).status = Status.DELETED;
+        snapshots.computeIfPresent(event.snapshotId(), (id, entry) -> entry.with(Status.DELETED));
     }
 
     @EventSourcingHandler
