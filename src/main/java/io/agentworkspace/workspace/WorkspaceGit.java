@@ -163,13 +163,18 @@ public class WorkspaceGit {
             id = repository.resolve(name.equals("HEAD") ? Constants.HEAD : name + "^{commit}");
         } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
             throw RejectedCommand.invalid("invalid-commit", field, field + " is ambiguous; give more digits");
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.IncorrectObjectTypeException
+                 | org.eclipse.jgit.errors.MissingObjectException e) {
             id = null;
         }
         if (id == null) {
             throw RejectedCommand.notFound("commit-not-found", "No commit " + name + " in the workspace.");
         }
-        return walk.parseCommit(id);
+        try {
+            return walk.parseCommit(id);
+        } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            throw RejectedCommand.notFound("commit-not-found", "No commit " + name + " in the workspace.");
+        }
     }
 
     private static boolean isBinary(ObjectReader reader, DiffEntry entry) throws IOException {
