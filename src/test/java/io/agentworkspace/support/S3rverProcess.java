@@ -91,6 +91,10 @@ public final class S3rverProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
