@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -41,6 +42,8 @@ class SnapshotWorker implements DisposableBean {
     static final String PROCESSOR = "snapshot-worker";
     private static final Logger log = LoggerFactory.getLogger(SnapshotWorker.class);
     private static final int MAX_REASON = 500;
+    /** Also the processor's unit-of-work limit (axon.timeout.transaction.event-processor.snapshot-worker). */
+    static final int HANDLER_TIMEOUT_MS = 4 * 3600 * 1000;
 
     private final Workspaces workspaces;
     private final WorkspaceLocks locks;
@@ -65,7 +68,9 @@ class SnapshotWorker implements DisposableBean {
         this.jobs = Executors.newFixedThreadPool(settings.workerConcurrency(), new CustomizableThreadFactory("snapshot-"));
     }
 
+    /** Axon's default would interrupt a handler after 30 s: a large workspace or a slow store takes longer. */
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = HANDLER_TIMEOUT_MS, warningThresholdMs = 600_000, warningIntervalMs = 60_000)
     void on(SnapshotRequested requested) {
         if (outcomeRecorded(requested)) {
             return;
@@ -75,6 +80,7 @@ class SnapshotWorker implements DisposableBean {
     }
 
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = HANDLER_TIMEOUT_MS, warningThresholdMs = 600_000, warningIntervalMs = 60_000)
     void on(SnapshotDeleted deleted) throws Exception {
         if (deleted.driver() == null || deleted.archiveKey() == null) {
             return;
