@@ -78,7 +78,7 @@ public class Pairings {
         return blocking.call(PairingCodes::generate)
                 .flatMap(code -> commands.send(new PairingCommands.IssuePairingCode(pairingId,
                                 PairingCodes.sha256(PairingCodes.normalize(code).orElseThrow()), label, expiresAt, issuedBy))
-                        .then(awaitPairing(pairingId))
+                        .then(awaitPairing(pairingId, view -> true))
                         .thenReturn(new Issued(pairingId, code, expiresAt, "agentworkspace://pair?server="
                                 + URLEncoder.encode(serverUrl, StandardCharsets.UTF_8) + "&code=" + code)));
     }
@@ -111,6 +111,7 @@ public class Pairings {
                         .onErrorResume(RejectedCommand.class, refused -> record(clientIp, codeHash, "refused")
                                 .then(Mono.error(refused)))
                         .then(record(clientIp, codeHash, "paired"))
+                        .then(awaitPairing(pairingId, view -> view.pairedAt() != null))
                         .then(tokens.awaitState(minted.tokenId(), token -> true, READ_YOUR_WRITES))
                         .map(token -> new TokenIssuance.Issued(token, minted.plaintext())));
     }
@@ -151,9 +152,7 @@ public class Pairings {
 
     public Mono<Void> revoke(String pairingId, String by) {
         return commands.send(new PairingCommands.RevokePairing(pairingId, by))
-                .then(byId(pairingId).filter(view -> view.revokedAt() != null)
-                        .repeatWhenEmpty(repeats -> repeats.delayElements(Duration.ofMillis(20)))
-                        .timeout(READ_YOUR_WRITES, Mono.empty()))
+                .then(awaitPairing(pairingId, view -> view.revokedAt() != null))
                 .then();
     }
 
@@ -163,8 +162,10 @@ public class Pairings {
                 .map(this::view).one();
     }
 
-    private Mono<PairingView> awaitPairing(String pairingId) {
-        return byId(pairingId).repeatWhenEmpty(repeats -> repeats.delayElements(Duration.ofMillis(20)))
+    /** Read-your-writes: waits (briefly) until the pairings read model shows the change just made. */
+    private Mono<PairingView> awaitPairing(String pairingId, java.util.function.Predicate<PairingView> wanted) {
+        return byId(pairingId).filter(wanted)
+                .repeatWhenEmpty(repeats -> repeats.delayElements(Duration.ofMillis(20)))
                 .timeout(READ_YOUR_WRITES, Mono.empty());
     }
 
