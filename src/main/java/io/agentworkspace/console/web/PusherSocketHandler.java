@@ -2,7 +2,6 @@ package io.agentworkspace.console.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +44,6 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
 
     static final int SLOW_CONSUMER = 4100;
     private static final Logger log = LoggerFactory.getLogger(PusherSocketHandler.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HARD_CLOSE_AFTER = Duration.ofSeconds(1);
 
     private final Context context;
@@ -132,8 +130,10 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
         }
     }
 
+    /** Not a secret: a subscription is authorized by a signature over it, and the server alone assigns it. */
     private static String newSocketId() {
-        return (RANDOM.nextInt(1_000_000_000) + 1) + "." + (RANDOM.nextInt(1_000_000_000) + 1);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return (random.nextInt(1_000_000_000) + 1) + "." + (random.nextInt(1_000_000_000) + 1);
     }
 
     private static String abbreviate(String text) {
