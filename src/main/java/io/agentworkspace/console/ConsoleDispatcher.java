@@ -47,6 +47,7 @@ class ConsoleDispatcher implements SmartLifecycle {
     private final Disposable.Composite running = Disposables.composite();
     private volatile long delivered;
     private long ringFloor;
+    private long ringBytes;
     private boolean filling;
     private boolean gapTimerArmed;
     private volatile boolean started;
@@ -97,9 +98,28 @@ class ConsoleDispatcher implements SmartLifecycle {
     }
 
     private void emit(ConsoleEvent event) {
-        ring[(int) (event.id() & mask)] = event;
+        int slot = (int) (event.id() & mask);
+        if (ring[slot] != null) {
+            ringBytes -= footprint(ring[slot]);
+        }
+        ring[slot] = event;
+        ringBytes += footprint(event);
         delivered = event.id();
+        ringFloor = Math.max(ringFloor, delivered - ring.length + 1);
+        while (ringBytes > settings.recentBytes() && ringFloor < delivered) {
+            int oldest = (int) (ringFloor & mask);
+            if (ring[oldest] != null && ring[oldest].id() == ringFloor) {
+                ringBytes -= footprint(ring[oldest]);
+                ring[oldest] = null;
+            }
+            ringFloor++;
+        }
         hot.tryEmitNext(event);
+    }
+
+    /** Roughly what an event holds on to: its text and the frames encoded from it. */
+    private static long footprint(ConsoleEvent event) {
+        return 3L * event.data().length() + 400;
     }
 
     private void route(ConsoleEvent event) {

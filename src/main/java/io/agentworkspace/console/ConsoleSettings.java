@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publishQueue       events that may wait for their append; past it publishers get an error, never a wait
  * @param maxBatch           events appended in one transaction at most (group commit)
  * @param subscriberBuffer   events queued for one subscription before it counts as slow and is cut off
+ * @param subscriberPendingBytes bytes a connection may have written but not yet sent before it is cut off
  * @param recentEvents       newest events kept in memory, so most resumes never touch the database
+ * @param recentBytes        ... and at most about this many bytes of them
  * @param replayPage         rows read per query while a subscriber catches up from the log
  * @param heartbeat          SSE comment interval
  * @param sseRetry           the {@code retry:} hint sent to SSE clients
@@ -25,8 +27,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("100000") int publishQueue,
                               @DefaultValue("1000") int maxBatch,
-                              @DefaultValue("1024") int subscriberBuffer,
+                              @DefaultValue("4096") int subscriberBuffer,
+                              @DefaultValue("1048576") long subscriberPendingBytes,
                               @DefaultValue("16384") int recentEvents,
+                              @DefaultValue("16777216") long recentBytes,
                               @DefaultValue("500") int replayPage,
                               @DefaultValue("15s") Duration heartbeat,
                               @DefaultValue("2s") Duration sseRetry,

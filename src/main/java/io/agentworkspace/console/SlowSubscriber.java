@@ -8,7 +8,7 @@ public final class SlowSubscriber extends RuntimeException {
 
     private final long lastId;
 
-    SlowSubscriber(long lastId) {
+    public SlowSubscriber(long lastId) {
         super("subscriber too slow; resume after " + lastId, null, false, false);
         this.lastId = lastId;
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.springframework.lang.Nullable;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
@@ -19,6 +20,7 @@ final class Tap {
     @Nullable
     private final String socketId;
     private final Sinks.Many<ConsoleEvent> sink;
+    private final Sinks.Empty<Void> slow = Sinks.empty();
     private final int capacity;
     private long lastId;
     private volatile boolean closed;
@@ -66,7 +68,8 @@ final class Tap {
         }
         closed = true;
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            sink.tryEmitError(new SlowSubscriber(lastId));
+            // at once, not behind the queued events the subscriber is not reading
+            slow.tryEmitError(new SlowSubscriber(lastId));
         }
         return false;
     }
@@ -80,6 +83,6 @@ final class Tap {
     }
 
     Flux<ConsoleEvent> flux() {
-        return sink.asFlux();
+        return Flux.merge(sink.asFlux(), slow.asMono().then(Mono.<ConsoleEvent>empty()));
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -33,6 +34,7 @@ import io.agentworkspace.console.TokenWatch;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * Server-Sent Events for one or several channels: {@code id:} is the log id, so a client that reconnects with
@@ -79,11 +81,14 @@ class ConsoleStreamController {
                 ? Cursors.parse(lastEventIdHeader.strip(), "Last-Event-ID")
                 : Cursors.parse(lastEventIdParameter, "last_event_id");
         Mono<Void> checked = cursor == null ? Mono.empty() : feed.check(channels, cursor).then();
-        return checked.then(Mono.defer(() -> write(exchange.getResponse(), channels, cursor, caller)));
+        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        Backlog backlog = new Backlog(nativeRequest instanceof Connection connection ? connection.channel() : null,
+                settings.subscriberPendingBytes());
+        return checked.then(Mono.defer(() -> write(exchange.getResponse(), channels, cursor, caller, backlog)));
     }
 
     private Mono<Void> write(ServerHttpResponse response, Set<String> channels, @Nullable Long cursor,
-                             TokenPrincipal caller) {
+                             TokenPrincipal caller, Backlog backlog) {
         response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
         response.getHeaders().setCacheControl("no-cache, no-store");
         response.getHeaders().set("X-Accel-Buffering", "no");
@@ -94,6 +99,7 @@ class ConsoleStreamController {
 
         Flux<DataBuffer> events = feed.follow(channels, cursor, null).map(item -> {
             if (item instanceof ConsoleEvent event) {
+                backlog.check(lastSent.get());
                 metrics.delivered(ConsoleMetrics.Transport.SSE, event);
                 lastSent.set(event.id());
                 return buffers.wrap(event.sseFrame());
@@ -117,6 +123,7 @@ class ConsoleStreamController {
                         : text(buffers, "")))
                 .onErrorResume(SlowSubscriber.class, slow -> {
                     metrics.slowDisconnect(ConsoleMetrics.Transport.SSE);
+                    backlog.dropSoon();
                     return Mono.just(text(buffers, "event: end\ndata: {\"reason\":\"slow-consumer\",\"lastEventId\":"
                             + lastSent.get() + "}\n\n"));
                 })

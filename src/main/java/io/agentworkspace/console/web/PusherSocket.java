@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
 import org.springframework.lang.Nullable;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -40,19 +41,31 @@ final class PusherSocket {
 
     private final String socketId;
     private final WebSocketSession session;
+    @Nullable
+    private final Channel channel;
     private final PusherSocketHandler.Context context;
     private final Sinks.Many<WebSocketMessage> control = Sinks.many().unicast()
             .onBackpressureBuffer(Queues.<WebSocketMessage>get(1024).get());
     private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
     private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
+    private final Backlog backlog;
+    private volatile long lastSentId;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean pinged;
     private volatile boolean closed;
 
-    PusherSocket(String socketId, WebSocketSession session, PusherSocketHandler.Context context) {
+    PusherSocket(String socketId, WebSocketSession session, @Nullable Channel channel,
+                 PusherSocketHandler.Context context) {
         this.socketId = socketId;
         this.session = session;
+        this.channel = channel;
         this.context = context;
+        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes());
+    }
+
+    @Nullable
+    Channel channel() {
+        return channel;
     }
 
     String socketId() {
@@ -189,6 +202,8 @@ final class PusherSocket {
     private WebSocketMessage toFrame(String channel, ConsoleFeed.Item item,
                                      @Nullable Map<String, PresenceRooms.Member> present) {
         if (item instanceof ConsoleEvent event) {
+            backlog.check(lastSentId);
+            lastSentId = event.id();
             context.metrics().delivered(ConsoleMetrics.Transport.WS, event);
             return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(event.pusherFrame()));
         }
@@ -249,10 +264,14 @@ final class PusherSocket {
         return false;
     }
 
-    /** The client went away or was cut off: stop every feed, leave every presence room. */
-    void closeAll() {
+    /**
+     * The client went away or was cut off: stop every feed, leave every presence room.
+     *
+     * @return whether this call closed it (false when it was closed already)
+     */
+    synchronized boolean closeAll() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         for (String channel : Set.copyOf(subscriptions.keySet())) {
@@ -260,6 +279,7 @@ final class PusherSocket {
         }
         control.emitComplete(RETRY_CONCURRENT);
         streams.emitComplete(RETRY_CONCURRENT);
+        return true;
     }
 
     void error(@Nullable Integer code, String message) {

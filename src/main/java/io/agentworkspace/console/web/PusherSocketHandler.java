@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -39,7 +40,7 @@ import reactor.core.publisher.Mono;
 class PusherSocketHandler implements WebSocketHandler, DisposableBean {
 
     record Context(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                   PresenceRooms presence) {
+                   PresenceRooms presence, ConsoleSettings settings) {
     }
 
     static final int SLOW_CONSUMER = 4100;
@@ -53,35 +54,41 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
 
     PusherSocketHandler(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
                         PresenceRooms presence, ConsoleSettings settings) {
-        this.context = new Context(feed, credentials, tokens, metrics, presence);
+        this.context = new Context(feed, credentials, tokens, metrics, presence, settings);
         this.settings = settings;
         this.idleChecks = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> checkIdle());
     }
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
+        return handle(session, null);
+    }
+
+    /** @param channel the connection's Netty channel, to bound what it holds and to drop it when it stalls */
+    Mono<Void> handle(WebSocketSession session, @Nullable Channel channel) {
         URI uri = session.getHandshakeInfo().getUri();
         String key = uri.getPath().substring(uri.getPath().lastIndexOf('/') + 1);
         Map<String, String> query = UriComponentsBuilder.fromUri(uri).build().getQueryParams().toSingleValueMap();
         if (!PusherSignatures.same(context.credentials().key(), key)) {
-            return refuse(session, 4001, "App key " + abbreviate(key) + " not in this cluster.");
+            return refuse(session, channel, 4001, "App key " + abbreviate(key) + " not in this cluster.");
         }
         String protocol = query.get("protocol");
         if (protocol == null) {
-            return refuse(session, 4008, "No protocol version supplied");
+            return refuse(session, channel, 4008, "No protocol version supplied");
         }
         if (!protocol.equals("7")) {
-            return refuse(session, 4007, "Unsupported protocol version " + abbreviate(protocol));
+            return refuse(session, channel, 4007, "Unsupported protocol version " + abbreviate(protocol));
         }
-        PusherSocket socket = new PusherSocket(newSocketId(), session, context);
+        PusherSocket socket = new PusherSocket(newSocketId(), session, channel, context);
         sockets.add(socket);
         socket.connected(settings.activityTimeout().toSeconds());
         Mono<Void> input = session.receive()
                 .doOnNext(socket::onMessage)
                 .doFinally(signal -> socket.closeAll())
                 .then();
-        Mono<Void> output = session.send(socket.outbound())
-                .onErrorResume(failure -> cutOff(socket, failure));
+        // the cut-off must not wait for the failure to pass through a write queue the client is not draining
+        Mono<Void> output = session.send(socket.outbound().doOnError(failure -> cutOff(socket, failure).subscribe()))
+                .onErrorResume(failure -> Mono.empty());
         return Mono.when(input, output).doFinally(signal -> {
             sockets.remove(socket);
             socket.closeAll();
@@ -89,20 +96,21 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
     }
 
     private Mono<Void> cutOff(PusherSocket socket, Throwable failure) {
-        socket.closeAll();
+        if (!socket.closeAll()) {
+            return Mono.empty();
+        }
         if (failure instanceof SlowSubscriber || Exceptions.isOverflow(failure)) {
             long lastId = failure instanceof SlowSubscriber slow ? slow.lastId() : -1;
             context.metrics().slowDisconnect(ConsoleMetrics.Transport.WS);
-            return close(socket.session(), new CloseStatus(SLOW_CONSUMER,
+            return close(socket.session(), socket.channel(), new CloseStatus(SLOW_CONSUMER,
                     "Too slow: reconnect and resume after your last id" + (lastId >= 0 ? " (sent " + lastId + ")" : "")));
         }
         log.warn("console WebSocket {} failed: {}", socket.socketId(), failure.toString());
-        return close(socket.session(), new CloseStatus(4200, "Server error, reconnect"));
+        return close(socket.session(), socket.channel(), new CloseStatus(4200, "Server error, reconnect"));
     }
 
     /** Sends the close frame, then drops the TCP connection if the client does not read it within a second. */
-    private Mono<Void> close(WebSocketSession session, CloseStatus status) {
-        Channel channel = PusherWebSocketConfiguration.channelOf(session);
+    private Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status) {
         if (channel != null) {
             channel.eventLoop().schedule(() -> {
                 if (channel.isActive()) {
@@ -113,19 +121,19 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
         return session.close(status).onErrorResume(ignored -> Mono.empty());
     }
 
-    private Mono<Void> refuse(WebSocketSession session, int code, String message) {
+    private Mono<Void> refuse(WebSocketSession session, @Nullable Channel channel, int code, String message) {
         String error = "{\"event\":\"pusher:error\",\"data\":{\"code\":" + code + ",\"message\":\""
                 + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}";
         return session.send(Mono.just(new WebSocketMessage(WebSocketMessage.Type.TEXT,
                         session.bufferFactory().wrap(error.getBytes(StandardCharsets.UTF_8)))))
-                .then(close(session, new CloseStatus(code, message.length() > 100 ? message.substring(0, 100) : message)));
+                .then(close(session, channel, new CloseStatus(code, message.length() > 100 ? message.substring(0, 100) : message)));
     }
 
     private void checkIdle() {
         for (PusherSocket socket : sockets) {
             if (socket.idleCheck(settings.activityTimeout(), settings.pongTimeout())) {
                 socket.closeAll();
-                close(socket.session(), new CloseStatus(4201, "Pong reply not received")).subscribe();
+                close(socket.session(), socket.channel(), new CloseStatus(4201, "Pong reply not received")).subscribe();
             }
         }
     }
@@ -148,6 +156,6 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
     @Override
     public void destroy() {
         idleChecks.dispose();
-        sockets.forEach(socket -> close(socket.session(), new CloseStatus(4200, "Server restarting")).subscribe());
+        sockets.forEach(socket -> close(socket.session(), socket.channel(), new CloseStatus(4200, "Server restarting")).subscribe());
     }
 }

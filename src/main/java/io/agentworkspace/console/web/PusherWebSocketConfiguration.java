@@ -30,8 +30,6 @@ import reactor.netty.http.server.WebsocketServerSpec;
 @Configuration(proxyBeanMethods = false)
 class PusherWebSocketConfiguration {
 
-    static final String NETTY_CHANNEL = PusherWebSocketConfiguration.class.getName() + ".channel";
-
     @Bean
     PublicEndpoints pusherEndpoints() {
         return () -> List.of(ServerWebExchangeMatchers.pathMatchers("/app/*", "/apps/*/events", "/apps/*/batch_events"));
@@ -44,7 +42,7 @@ class PusherWebSocketConfiguration {
 
     /**
      * Frames larger than {@code agent.console.max-frame-bytes} close the connection (1009). The handshake hands the
-     * connection's Netty channel to the session, so a client that stops reading can be cut off for good.
+     * connection's Netty channel to the handler, so a client that stops reading can be cut off for good.
      */
     @Bean
     WebFluxConfigurer pusherWebSocketService(ConsoleSettings settings) {
@@ -54,13 +52,12 @@ class PusherWebSocketConfiguration {
             @Override
             public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
                 Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-                if (request instanceof Connection connection) {
-                    exchange.getAttributes().put(NETTY_CHANNEL, connection.channel());
-                }
-                return super.handleRequest(exchange, handler);
+                Channel channel = request instanceof Connection connection ? connection.channel() : null;
+                WebSocketHandler bound = handler instanceof PusherSocketHandler pusher
+                        ? session -> pusher.handle(session, channel) : handler;
+                return super.handleRequest(exchange, bound);
             }
         };
-        service.setSessionAttributePredicate(NETTY_CHANNEL::equals);
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
@@ -69,7 +66,4 @@ class PusherWebSocketConfiguration {
         };
     }
 
-    static Channel channelOf(org.springframework.web.reactive.socket.WebSocketSession session) {
-        return (Channel) session.getAttributes().get(NETTY_CHANNEL);
-    }
 }
