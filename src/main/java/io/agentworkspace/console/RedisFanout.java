@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    // built once, at startup: the mapper resolves (and locks) its deserializers here, never on a Lettuce event loop
+    private static final ObjectReader READER = JSON.readerFor(new TypeReference<List<Wire>>() { });
 
     record Wire(long i, String c, String e, String d, boolean j, long p, @Nullable String x) {
     }
@@ -35,6 +38,7 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
         this.redis = redis;
         this.topic = "agent-console:" + installationId;
         this.subscriber = redis.connectPubSub();
+        decode("[{\"i\":1,\"c\":\"c\",\"e\":\"e\",\"d\":\"{}\",\"j\":true,\"p\":1,\"x\":null}]");
     }
 
     @Override
@@ -62,7 +66,7 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
 
     private static List<ConsoleEvent> decode(String message) {
         try {
-            List<Wire> wires = JSON.readValue(message, new TypeReference<List<Wire>>() { });
+            List<Wire> wires = READER.readValue(message);
             List<ConsoleEvent> events = new ArrayList<>(wires.size());
             for (Wire wire : wires) {
                 events.add(new ConsoleEvent(wire.i(), wire.c(), wire.e(), wire.d(), wire.j(), wire.p(), wire.x()));
