@@ -144,7 +144,9 @@ class ConsoleRetention implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("console-retention-"));
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("console-retention-");
+        threads.setDaemon(true);
+        timer = Executors.newSingleThreadScheduledExecutor(threads);
         long every = settings.interval().toMillis();
         timer.scheduleWithFixedDelay(() -> {
             try {

@@ -24,7 +24,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class RawPusherClient implements WebSocket.Listener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "raw-pusher-client");
+        thread.setDaemon(true);
+        return thread;
+    })).build();
 
     final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     /** With {@link #lightweight}, the {@code n} of each console.line instead of the frame: keeps the test's heap flat. */
