@@ -6,11 +6,13 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * What the transports subscribe to: the events of a set of channels, from a cursor or from now, exactly once and
@@ -18,7 +20,7 @@ import reactor.core.publisher.Mono;
  * no gap and no duplicate; a cursor older than retention yields an explicit {@link CursorReset} first.
  */
 @Component
-public class ConsoleFeed {
+public class ConsoleFeed implements SmartLifecycle {
 
     /** What a feed emits. */
     public sealed interface Item permits ConsoleEvent, CursorReset, Started {
@@ -35,6 +37,8 @@ public class ConsoleFeed {
     private final ConsoleDispatcher dispatcher;
     private final ConsoleLogReader reader;
     private final ConsoleSettings settings;
+    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private volatile boolean running;
 
     ConsoleFeed(ConsoleDispatcher dispatcher, ConsoleLogReader reader, ConsoleSettings settings) {
         this.dispatcher = dispatcher;
@@ -64,6 +68,15 @@ public class ConsoleFeed {
      * @param excludedSocketId a Pusher socket whose own publications it leaves out, or null
      */
     public Flux<Item> follow(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
+        return unclosed(channels, cursor, excludedSocketId).takeUntilOther(closing.asMono());
+    }
+
+    /** Completes when the node begins to shut down: long-lived streams end then, so shutdown need not wait. */
+    public Mono<Void> closing() {
+        return closing.asMono();
+    }
+
+    private Flux<Item> unclosed(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
         if (cursor == null) {
             return Flux.defer(() -> {
                 Tap tap = new Tap(channels, excludedSocketId, settings.subscriberBuffer());
@@ -112,6 +125,28 @@ public class ConsoleFeed {
     /** The newest events of a channel, for a poller without a cursor. */
     public Mono<List<ConsoleEvent>> tail(String channel, int limit) {
         return reader.tail(channel, limit);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        closing.tryEmitEmpty();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops first, before the web server's graceful shutdown starts waiting for open requests. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE;
     }
 
     /** The highest id this node has delivered live. */

@@ -118,6 +118,7 @@ class ConsoleStreamController {
 
         Flux<DataBuffer> body = Flux.merge(events, heartbeats)
                 .takeUntilOther(tokenEnds)
+                .takeUntilOther(feed.closing())
                 .concatWith(Mono.fromSupplier(() -> revoked.get()
                         ? text(buffers, "event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":" + lastSent.get() + "}\n\n")
                         : text(buffers, "")))

@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -37,7 +38,7 @@ import reactor.core.publisher.Mono;
  * from the ids it received; one whose token-bound authorization ends loses that subscription.
  */
 @Component
-class PusherSocketHandler implements WebSocketHandler, DisposableBean {
+class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, DisposableBean {
 
     record Context(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
                    PresenceRooms presence, ConsoleSettings settings) {
@@ -153,9 +154,35 @@ class PusherSocketHandler implements WebSocketHandler, DisposableBean {
         return sockets.size();
     }
 
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Shutting down: every client is told to reconnect at once (4200), to another node or to this one restarted. */
+    @Override
+    public void stop() {
+        running = false;
+        sockets.forEach(socket -> {
+            socket.closeAll();
+            close(socket.session(), socket.channel(), new CloseStatus(4200, "Server restarting")).subscribe();
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE;
+    }
+
     @Override
     public void destroy() {
         idleChecks.dispose();
-        sockets.forEach(socket -> close(socket.session(), socket.channel(), new CloseStatus(4200, "Server restarting")).subscribe());
     }
 }
