@@ -2,7 +2,7 @@
 CREATE TABLE rag_chunks (
     id             BIGINT AUTO_INCREMENT NOT NULL,
     project_id     CHAR(36)          NOT NULL,
-    path           VARCHAR(768)      NOT NULL,
+    path           VARCHAR(700)      NOT NULL,
     ordinal        INT               NOT NULL,
     start_line     INT               NOT NULL,
     end_line       INT               NOT NULL,
@@ -17,7 +17,7 @@ CREATE INDEX ix_rag_chunks_content ON rag_chunks (project_id, content_sha256);
 
 CREATE TABLE rag_files (
     project_id     CHAR(36)     NOT NULL,
-    path           VARCHAR(768) NOT NULL,
+    path           VARCHAR(700) NOT NULL,
     content_sha256 CHAR(64)     NOT NULL,
     size_bytes     BIGINT       NOT NULL,
     chunk_count    INT          NOT NULL,

@@ -4,7 +4,7 @@
 CREATE TABLE rag_chunks (
     id             BIGINT       NOT NULL AUTO_INCREMENT,
     project_id     CHAR(36)     NOT NULL,
-    path           VARCHAR(768) NOT NULL,
+    path           VARCHAR(700) NOT NULL,
     ordinal        INT          NOT NULL,
     start_line     INT          NOT NULL,
     end_line       INT          NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE rag_chunks (
 -- What the last index run saw of each file: unchanged files (same hash, same embedder) are skipped.
 CREATE TABLE rag_files (
     project_id     CHAR(36)     NOT NULL,
-    path           VARCHAR(768) NOT NULL,
+    path           VARCHAR(700) NOT NULL,
     content_sha256 CHAR(64)     NOT NULL,
     size_bytes     BIGINT       NOT NULL,
     chunk_count    INT          NOT NULL,
