@@ -37,6 +37,8 @@ class Indexer {
     private static final int FILES_PER_BATCH = 64;
     private static final int CHUNKS_PER_BATCH = 512;
     private static final Duration EMBED_TIMEOUT = Duration.ofMinutes(30);
+    /** Past this many new rows in one run, reloading the vectors from the store is cheaper than carrying them. */
+    private static final int MAX_ROWS_APPLIED_IN_MEMORY = 20_000;
 
     /** A failure worth telling the operator as it is. */
     static final class IndexFailure extends RuntimeException {
@@ -79,6 +81,7 @@ class Indexer {
             throw new IndexFailure("the workspace of project " + projectId + " is not cloned");
         }
         Progress counts = new Progress(runId, projectId, progress);
+        CacheDelta delta = new CacheDelta();
         Map<String, ChunkStore.IndexedFile> known = store.files(projectId);
         List<Scanned> changed = new ArrayList<>();
         Set<String> present = new HashSet<>();
@@ -117,13 +120,13 @@ class Indexer {
             batch.add(pending(file.path(), sha256(bytes), bytes.length, chunks));
             batchChunks += chunks.size();
             if (batch.size() >= FILES_PER_BATCH || batchChunks >= CHUNKS_PER_BATCH) {
-                write(projectId, batch, embeddedThisRun, counts);
+                delta.add(write(projectId, batch, embeddedThisRun, counts));
                 batch.clear();
                 batchChunks = 0;
             }
         }
         if (!batch.isEmpty()) {
-            write(projectId, batch, embeddedThisRun, counts);
+            delta.add(write(projectId, batch, embeddedThisRun, counts));
         }
 
         List<String> gone = known.keySet().stream().filter(path -> !present.contains(path)).sorted().toList();
@@ -132,8 +135,9 @@ class Indexer {
             counts.report("deleting");
             ChunkStore.Change change = store.delete(projectId, gone);
             counts.chunksDeleted += change.removedIds().size();
-            cache.apply(projectId, change);
+            delta.add(change);
         }
+        delta.applyTo(cache, projectId);
         counts.report("done");
         return new IndexCounts(embedder.id(), counts.filesScanned, changed.size(), gone.size(), counts.chunksEmbedded,
                 counts.chunksReused, counts.chunksDeleted, (int) store.chunkCount(projectId));
@@ -155,8 +159,8 @@ class Indexer {
         return path + "\n" + text;
     }
 
-    private void write(String projectId, List<ChunkStore.FileChunks> batch, Map<String, float[]> embeddedThisRun,
-                       Progress counts) {
+    private ChunkStore.Change write(String projectId, List<ChunkStore.FileChunks> batch,
+                                    Map<String, float[]> embeddedThisRun, Progress counts) {
         Set<String> hashes = new HashSet<>();
         batch.forEach(file -> file.chunks().forEach(chunk -> hashes.add(chunk.contentSha256())));
         hashes.removeAll(embeddedThisRun.keySet());
@@ -195,8 +199,8 @@ class Indexer {
         ChunkStore.Change change = store.replace(projectId, embedder.id(), complete);
         counts.chunksDeleted += change.removedIds().size();
         counts.filesIndexed += batch.size();
-        cache.apply(projectId, change);
         counts.report("indexing");
+        return change;
     }
 
     private float[] checked(float[] vector) {
@@ -230,6 +234,35 @@ class Indexer {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What a run changed, applied to the in-memory vectors once at its end (rebuilding them per batch would cost a
+     * copy of every vector each time); a run that adds more rows than is worth carrying invalidates them instead.
+     */
+    private static final class CacheDelta {
+        private final List<Long> removed = new ArrayList<>();
+        private final List<ProjectVectors.Row> added = new ArrayList<>();
+        private boolean tooLarge;
+
+        void add(ChunkStore.Change change) {
+            removed.addAll(change.removedIds());
+            if (!tooLarge) {
+                added.addAll(change.added());
+                if (added.size() > MAX_ROWS_APPLIED_IN_MEMORY) {
+                    tooLarge = true;
+                    added.clear();
+                }
+            }
+        }
+
+        void applyTo(VectorCache cache, String projectId) {
+            if (tooLarge) {
+                cache.invalidate(projectId);
+            } else {
+                cache.apply(projectId, new ChunkStore.Change(removed, added));
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The in-memory vectors of each searched project, loaded from the store on first search (one load at a time per
- * project, shared by the searches waiting on it), changed in place by the index runs of this node, dropped when an
+ * project, shared by the searches waiting on it), changed by the index runs of this node, dropped when an
  * index run this node did not apply completes, and evicted least-recently-searched first beyond
  * {@code agent.rag.cache.max-bytes}.
  *
@@ -114,7 +114,10 @@ class VectorCache implements DisposableBean {
         }
     }
 
-    /** What a write of an index run changed; applied in memory when the project's vectors are loaded. */
+    /**
+     * What an index run changed, applied when the project's vectors are loaded. Idempotent against a load that saw
+     * part of the run: removed ids go if present, added ids replace rows of the same id.
+     */
     void apply(String projectId, ChunkStore.Change change) {
         if (change.removedIds().isEmpty() && change.added().isEmpty()) {
             return;

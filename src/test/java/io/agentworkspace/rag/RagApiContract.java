@@ -151,6 +151,9 @@ abstract class RagApiContract {
         expectProblem(searchRaw(id, "{\"query\":\"   \"}"), HttpStatus.BAD_REQUEST, "query");
         expectProblem(searchRaw(id, JSON.writeValueAsString(Map.of("query", "a".repeat(100 * 1024)))),
                 HttpStatus.BAD_REQUEST, "query");
+        assertThat(searchRaw(id, JSON.writeValueAsString(Map.of("query", "a".repeat(1024 * 1024)))).expectStatus()
+                .is4xxClientError().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("status").asInt()).isBetween(400, 413);
         expectProblem(searchRaw(id, "{\"query\":\"x\",\"pathPrefix\":\"../etc\"}"), HttpStatus.BAD_REQUEST, "pathPrefix");
         expectProblem(searchRaw(id, "{\"query\":\"x\",\"pathPrefix\":\"/etc\"}"), HttpStatus.BAD_REQUEST, "pathPrefix");
         expectProblem(searchRaw(id, "{\"query\":\"x\",\"pathPrefix\":\"a\\u0000b\"}"), HttpStatus.BAD_REQUEST, "pathPrefix");
