@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -23,6 +24,12 @@ import org.springframework.stereotype.Component;
 class RagIndexDispatcher implements DisposableBean {
 
     static final String PROCESSOR = "rag-indexer";
+    /**
+     * Axon interrupts an event handler after 30 s and a processor's unit of work after 60 s by default; an index
+     * job may rightly take an hour (a large workspace through a rate-limited API). The unit of work's limit for this
+     * processor is raised in application.yml ({@code axon.timeout.transaction.event-processor.[rag-indexer]}).
+     */
+    static final int JOB_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
     private final RagIndexJobs jobs;
     private final ExecutorService executor;
@@ -34,6 +41,7 @@ class RagIndexDispatcher implements DisposableBean {
     }
 
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = JOB_TIMEOUT_MS, warningThresholdMs = JOB_TIMEOUT_MS)
     void on(RagIndexRequested requested) {
         // on a thread of our own: the outcome command commits in a unit of work of its own, not nested in this one
         CompletableFuture.runAsync(() -> jobs.execute(RagIndexJob.of(requested)), executor).join();
