@@ -46,4 +46,6 @@ interface ChunkStore {
     void forEachVector(String projectId, String embedder, Consumer<StoredVector> consumer);
 
     long chunkCount(String projectId);
+
+    long vectorCount(String projectId, String embedder);
 }

@@ -166,4 +166,11 @@ class JdbcChunkStore implements ChunkStore {
         Long count = jdbc.queryForObject("SELECT COUNT(*) FROM rag_chunks WHERE project_id = ?", Long.class, projectId);
         return count == null ? 0 : count;
     }
+
+    @Override
+    public long vectorCount(String projectId, String embedder) {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM rag_chunks WHERE project_id = ? AND embedder = ?",
+                Long.class, projectId, embedder);
+        return count == null ? 0 : count;
+    }
 }

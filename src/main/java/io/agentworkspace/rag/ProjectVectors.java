@@ -90,6 +90,86 @@ final class ProjectVectors {
                 scales, errors);
     }
 
+    /**
+     * Builds a snapshot row by row straight into its arrays, for loads from the store: no per-row arrays are kept,
+     * so a load needs the snapshot's memory once, not twice. Rows should come sorted by path; if they do not (a
+     * database collation that orders differently), the builder sorts them at the end.
+     */
+    static final class Builder {
+        private final String embedder;
+        private final int dimension;
+        private long[] ids;
+        private float[] vectors;
+        private byte[] codes;
+        private float[] scales;
+        private float[] errors;
+        private String[] rowPaths;
+        private int size;
+        private boolean sorted = true;
+
+        Builder(String embedder, int dimension, int expectedRows) {
+            this.embedder = embedder;
+            this.dimension = dimension;
+            allocate(Math.max(16, expectedRows));
+        }
+
+        void add(long id, String path, float[] vector) {
+            if (vector.length != dimension) {
+                return;
+            }
+            if (size == ids.length) {
+                allocate(size + Math.max(16, size / 4));
+            }
+            if (size > 0) {
+                int order = rowPaths[size - 1].compareTo(path);
+                sorted &= order < 0 || (order == 0 && ids[size - 1] < id);
+            }
+            ids[size] = id;
+            rowPaths[size] = size > 0 && rowPaths[size - 1].equals(path) ? rowPaths[size - 1] : path;
+            normalizeInto(vector, vectors, size * dimension);
+            quantize(vectors, codes, size * dimension, dimension, scales, errors, size);
+            size++;
+        }
+
+        ProjectVectors build() {
+            if (!sorted) {
+                List<Row> rows = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    rows.add(new Row(ids[i], rowPaths[i], Arrays.copyOfRange(vectors, i * dimension, (i + 1) * dimension), true));
+                }
+                return of(embedder, dimension, rows);
+            }
+            allocate(size);
+            List<String> paths = new ArrayList<>();
+            List<Integer> starts = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                if (paths.isEmpty() || !paths.get(paths.size() - 1).equals(rowPaths[i])) {
+                    paths.add(rowPaths[i]);
+                    starts.add(i);
+                }
+            }
+            int[] pathStart = new int[paths.size() + 1];
+            for (int i = 0; i < starts.size(); i++) {
+                pathStart[i] = starts.get(i);
+            }
+            pathStart[paths.size()] = size;
+            return new ProjectVectors(embedder, dimension, ids, paths.toArray(String[]::new), pathStart, vectors, codes,
+                    scales, errors);
+        }
+
+        private void allocate(int rows) {
+            if (ids != null && ids.length == rows) {
+                return;
+            }
+            ids = ids == null ? new long[rows] : Arrays.copyOf(ids, rows);
+            vectors = vectors == null ? new float[Math.multiplyExact(rows, dimension)] : Arrays.copyOf(vectors, rows * dimension);
+            codes = codes == null ? new byte[rows * dimension] : Arrays.copyOf(codes, rows * dimension);
+            scales = scales == null ? new float[rows] : Arrays.copyOf(scales, rows);
+            errors = errors == null ? new float[rows] : Arrays.copyOf(errors, rows);
+            rowPaths = rowPaths == null ? new String[rows] : Arrays.copyOf(rowPaths, rows);
+        }
+    }
+
     /** This snapshot with some rows removed and others added: what an index run changed, applied in memory. */
     ProjectVectors with(Set<Long> removed, List<Row> added) {
         Set<Long> addedIds = new HashSet<>();

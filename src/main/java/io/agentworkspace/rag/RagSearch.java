@@ -63,7 +63,8 @@ public class RagSearch {
             checkK(wanted);
             checkPrefix(prefix);
             return ProjectIds.existing(projects, projectId)
-                    .then(embedder.embed(List.of(query)).subscribeOn(searchThreads))
+                    // a remote embedder answers on an event loop: everything after it runs on the search threads
+                    .then(embedder.embed(List.of(query)).subscribeOn(searchThreads).publishOn(searchThreads))
                     .flatMap(vectors -> Mono.fromFuture(() -> cache.get(projectId))
                             .publishOn(searchThreads)
                             .map(snapshot -> scan(snapshot, vectors.get(0), wanted, prefix))

@@ -37,18 +37,30 @@ final class SimdDotKernels implements DotKernels {
 
     @Override
     public float dotCodes(byte[] c, int off, float[] q, int d) {
-        FloatVector acc = FloatVector.zero(FLOATS);
+        // four accumulators: one would chain every FMA on the previous one's latency
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
         int j = 0;
-        for (; j + LANES <= d; j += LANES) {
-            FloatVector codes = (FloatVector) ByteVector.fromArray(BYTES, c, off + j)
-                    .convertShape(VectorOperators.B2F, FLOATS, 0);
-            acc = codes.fma(FloatVector.fromArray(FLOATS, q, j), acc);
+        for (; j + 4 * LANES <= d; j += 4 * LANES) {
+            a0 = codes(c, off + j).fma(FloatVector.fromArray(FLOATS, q, j), a0);
+            a1 = codes(c, off + j + LANES).fma(FloatVector.fromArray(FLOATS, q, j + LANES), a1);
+            a2 = codes(c, off + j + 2 * LANES).fma(FloatVector.fromArray(FLOATS, q, j + 2 * LANES), a2);
+            a3 = codes(c, off + j + 3 * LANES).fma(FloatVector.fromArray(FLOATS, q, j + 3 * LANES), a3);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j + LANES <= d; j += LANES) {
+            a0 = codes(c, off + j).fma(FloatVector.fromArray(FLOATS, q, j), a0);
+        }
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; j < d; j++) {
             s += c[off + j] * q[j];
         }
         return s;
+    }
+
+    private static FloatVector codes(byte[] c, int offset) {
+        return (FloatVector) ByteVector.fromArray(BYTES, c, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 
     @Override

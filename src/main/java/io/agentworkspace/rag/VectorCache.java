@@ -83,13 +83,10 @@ class VectorCache implements DisposableBean {
     private void load(String projectId, long generation, CompletableFuture<ProjectVectors> loading) {
         try {
             long started = System.nanoTime();
-            List<ProjectVectors.Row> rows = new ArrayList<>();
-            store.forEachVector(projectId, embedder.id(), stored -> {
-                if (stored.embedding().length == embedder.dimension()) {
-                    rows.add(new ProjectVectors.Row(stored.id(), stored.path(), stored.embedding()));
-                }
-            });
-            ProjectVectors vectors = ProjectVectors.of(embedder.id(), embedder.dimension(), rows);
+            ProjectVectors.Builder builder = new ProjectVectors.Builder(embedder.id(), embedder.dimension(),
+                    (int) store.vectorCount(projectId, embedder.id()));
+            store.forEachVector(projectId, embedder.id(), stored -> builder.add(stored.id(), stored.path(), stored.embedding()));
+            ProjectVectors vectors = builder.build();
             synchronized (this) {
                 Slot slot = slots.get(projectId);
                 if (slot != null && slot.loading == loading) {

@@ -121,6 +121,27 @@ class ExactTopKTest {
         assertThat(after.codes).isEqualTo(reloaded.codes);
     }
 
+    @Test
+    void aLoadBuiltRowByRowEqualsOneBuiltFromAList() {
+        List<ProjectVectors.Row> rows = new ArrayList<>(random.subList(0, 3000));
+        ProjectVectors expected = ProjectVectors.of("test", D, rows);
+        for (boolean sortedInput : new boolean[] {true, false}) {
+            List<ProjectVectors.Row> input = new ArrayList<>(rows);
+            if (sortedInput) {
+                input.sort(Comparator.comparing(ProjectVectors.Row::path).thenComparingLong(ProjectVectors.Row::id));
+            }
+            ProjectVectors.Builder builder = new ProjectVectors.Builder("test", D, 100);
+            input.forEach(row -> builder.add(row.id(), row.path(), row.vector()));
+            ProjectVectors built = builder.build();
+            assertThat(built.ids).isEqualTo(expected.ids);
+            assertThat(built.paths).isEqualTo(expected.paths);
+            assertThat(built.pathStart).isEqualTo(expected.pathStart);
+            assertThat(built.vectors).isEqualTo(expected.vectors);
+            assertThat(built.codes).isEqualTo(expected.codes);
+            assertThat(built.errors).isEqualTo(expected.errors);
+        }
+    }
+
     static List<ExactTopK.Hit> assertSame(ExactTopK search, ProjectVectors vectors, List<ProjectVectors.Row> rows,
                                           float[] query, int k, String prefix, boolean prefilter) throws Exception {
         float[] unit = unit(query);
