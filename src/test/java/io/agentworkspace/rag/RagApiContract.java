@@ -57,6 +57,8 @@ abstract class RagApiContract {
     MeterRegistry meters;
     @Autowired
     RagSearchTool tool;
+    @Autowired
+    RagIndexing indexing;
 
     @TempDir
     static Path scratch;
@@ -193,6 +195,26 @@ abstract class RagApiContract {
                 null, "test").block(Duration.ofSeconds(10)).plaintext());
         expectProblem(other.post().uri("/api/projects/" + id + "/search").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body).exchange(), HttpStatus.FORBIDDEN, null);
+    }
+
+    @Test
+    void theCliEntryPointsReindexOneProjectOrAllAndWaitForTheOutcome() throws Exception {
+        String id = registerIndexed();
+        Files.writeString(workspaces.of(id).resolve("src/app/main.py"), "def main():\n    print('otter')\n");
+        List<IndexProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        IndexRunView one = indexing.reindex(id, "cli", "cli", progress::add).block(Duration.ofSeconds(60));
+        assertThat(one.status()).isEqualTo("completed");
+        assertThat(one.reason()).isEqualTo("cli");
+        assertThat(one.counts().filesChanged()).isEqualTo(1);
+        assertThat(one.progress()).as("no live progress once finished").isNull();
+        progress.forEach(p -> assertThat(p.projectId()).isEqualTo(id));
+
+        List<IndexRunView> all = indexing.reindexAll("cli", "cli", IndexProgressListener.NONE).collectList()
+                .block(Duration.ofSeconds(120));
+        assertThat(all).extracting(IndexRunView::projectId).contains(id);
+        assertThat(all).allSatisfy(run -> assertThat(run.status()).isEqualTo("completed"));
+        assertThat(all.stream().filter(run -> run.projectId().equals(id)).findFirst().orElseThrow().counts()
+                .filesChanged()).isZero();
     }
 
     @Test
