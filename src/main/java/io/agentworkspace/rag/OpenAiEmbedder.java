@@ -93,11 +93,14 @@ final class OpenAiEmbedder implements Embedder {
         if (texts.isEmpty()) {
             return Mono.just(List.of());
         }
-        String key = credentials.openAiApiKey().filter(k -> !k.isBlank()).orElse(null);
-        if (key == null) {
-            return Mono.error(new EmbeddingApiException(0,
-                    "no OpenAI API key is configured (agent.rag.openai.api-key)", null));
-        }
+        return credentials.openAiApiKey()
+                .flatMap(key -> key.filter(k -> !k.isBlank()).map(Mono::just).orElseGet(() -> Mono.error(
+                        new EmbeddingApiException(0, "no OpenAI API key is configured "
+                                + "(agent.rag.openai.api-key-secret or agent.rag.openai.api-key)", null))))
+                .flatMap(key -> embedWith(texts, key));
+    }
+
+    private Mono<List<float[]>> embedWith(List<String> texts, String key) {
         return Flux.fromIterable(batches(texts))
                 .concatMap(batch -> request(batch, key))
                 .collectList()

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+
+import io.agentworkspace.secret.SecretValues;
+import reactor.core.publisher.Mono;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -35,10 +38,15 @@ class RagConfiguration {
         return embedder;
     }
 
+    /** The secret store when a secret is named; the configured key otherwise (for a quick local trial). */
     @Bean
     @ConditionalOnMissingBean
-    EmbeddingCredentials configuredEmbeddingCredentials(RagSettings settings) {
-        return () -> Optional.of(settings.openai().apiKey()).filter(key -> !key.isBlank());
+    EmbeddingCredentials embeddingCredentials(RagSettings settings, SecretValues secrets) {
+        String secret = settings.openai().apiKeySecret();
+        if (!secret.isBlank()) {
+            return () -> secrets.reveal(secret).map(Optional::of);
+        }
+        return () -> Mono.just(Optional.of(settings.openai().apiKey()).filter(key -> !key.isBlank()));
     }
 
     /**

@@ -11,10 +11,12 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.project.WorkspaceCloned;
+import io.agentworkspace.snapshot.SnapshotRestored;
+import io.agentworkspace.workspace.WorkspacePulled;
 
 /**
  * Asks for an index run when a workspace's content changes under it: after its clone (if
- * {@code agent.rag.index-on-clone}), and, once those events exist, after a snapshot restore or a workspace pull. The
+ * {@code agent.rag.index-on-clone}), after a snapshot restore, and after a pull that moved the branch. The
  * run id derives from the triggering event's id, so a redelivered event asks for the same run, not a second one.
  */
 @Component
@@ -38,6 +40,18 @@ class RagIndexTriggers {
     void on(WorkspaceCloned cloned, @MessageIdentifier String eventId) {
         if (settings.indexOnClone()) {
             request(cloned.projectId(), "workspace-cloned", eventId);
+        }
+    }
+
+    @EventHandler
+    void on(SnapshotRestored restored, @MessageIdentifier String eventId) {
+        request(restored.projectId(), "snapshot-restored", eventId);
+    }
+
+    @EventHandler
+    void on(WorkspacePulled pulled, @MessageIdentifier String eventId) {
+        if (pulled.updated()) {
+            request(pulled.projectId(), "workspace-pulled", eventId);
         }
     }
 

@@ -62,6 +62,7 @@ record RagSettings(@DefaultValue("local") String embedder,
      */
     record OpenAi(@DefaultValue("https://api.openai.com/v1") URI baseUrl,
                   @DefaultValue("") String apiKey,
+                  @DefaultValue("") String apiKeySecret,
                   @DefaultValue("text-embedding-3-small") String model,
                   @DefaultValue("true") boolean sendDimensions,
                   @DefaultValue("512") int maxInputsPerRequest,

@@ -79,9 +79,9 @@ class OpenAiEmbedderTest {
 
     OpenAiEmbedder embedder(String key, int maxChars) {
         RagSettings.OpenAi settings = new RagSettings.OpenAi(URI.create("http://127.0.0.1:" + server.port() + "/v1/"),
-                key, "text-embedding-3-small", true, MAX_INPUTS, maxChars, Duration.ofSeconds(10), 4,
+                key, "", "text-embedding-3-small", true, MAX_INPUTS, maxChars, Duration.ofSeconds(10), 4,
                 Duration.ofMillis(50), Duration.ofSeconds(5));
-        return new OpenAiEmbedder(settings, 8, () -> Optional.of(key), WebClient.builder());
+        return new OpenAiEmbedder(settings, 8, () -> reactor.core.publisher.Mono.just(Optional.of(key)), WebClient.builder());
     }
 
     @Test
