@@ -111,7 +111,7 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     }
 
     /** Sends the close frame, then drops the TCP connection if the client does not read it within a second. */
-    private Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status) {
+    static Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status) {
         if (channel != null) {
             channel.eventLoop().schedule(() -> {
                 if (channel.isActive()) {
