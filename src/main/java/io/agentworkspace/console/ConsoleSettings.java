@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fanout             {@code local} (one node), {@code redis} or {@code kafka}
  * @param headPoll           how often a node of several checks the log head for events it was not told about
  * @param gapWait            how long a node waits for a missing id from the fan-out before reading the log
+ * @param warmUp             at most this long at startup, before the node reports ready, to exercise the console's
+ *                           paths over loopback once (0 to skip)
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -40,6 +42,7 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("local") String fanout,
                               @DefaultValue("500ms") Duration headPoll,
                               @DefaultValue("20ms") Duration gapWait,
+                              @DefaultValue("10s") Duration warmUp,
                               @DefaultValue Retention retention) {
 
     /**
