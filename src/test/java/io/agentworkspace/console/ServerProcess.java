@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -54,19 +55,34 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(command, dataDir.resolve("server.log"), port);
     }
 
-    /** Starts it and waits until it reports healthy; returns when that was (epoch ms). */
+    /**
+     * Starts it and waits until it reports ready ({@code /actuator/health/readiness} answers 200, polled every
+     * 20 ms); returns when that was (epoch ms): the moment "the server is back".
+     */
     long start(Duration timeout) throws Exception {
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // every node of an installation shares the master key; through the environment, not the command line
+        builder.environment().put("AGENT_MASTER_KEY", MySqlProfile.TEST_MASTER_KEY);
+        process = builder.start();
+        long spawned = System.currentTimeMillis();
+        long answering = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited: see " + log + "\n" + tail());
             }
-            if (healthy()) {
-                return System.currentTimeMillis();
+            int status = readiness();
+            if (status > 0 && answering == 0) {
+                answering = System.currentTimeMillis();
             }
-            Thread.sleep(100);
+            if (status == 200) {
+                long ready = System.currentTimeMillis();
+                System.out.printf("server started: answering HTTP %d ms, ready %d ms after spawn%n", answering - spawned,
+                        ready - spawned);
+                return ready;
+            }
+            Thread.sleep(20);
         }
         throw new IllegalStateException("the server was not healthy within " + timeout + "\n" + tail());
     }
@@ -80,15 +96,17 @@ final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    private boolean healthy() {
+    /** The readiness probe's status, 0 while nothing answers. */
+    private int readiness() {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + "/actuator/health/readiness")
                     .toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(1000);
-            return connection.getResponseCode() == 200;
+            // generous: a probe that gave up on a slow answer would see the server's readiness late
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(10_000);
+            return connection.getResponseCode();
         } catch (IOException notYet) {
-            return false;
+            return 0;
         }
     }
 
