@@ -17,13 +17,14 @@ import io.agentworkspace.support.TestServices;
 
 /**
  * The packaged service (target/agent-workspace-*.jar) as a process of its own on the production profile, so a
- * test can kill -9 it and start it again on the same port, database and data directory.
+ * test can kill -9 it and start it again on the same port, database and data directory; or, for a benchmark, the
+ * service from this JVM's class path in a process of its own, so its CPU time is its own.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private final List<String> command;
     private final Path log;
-    final int port;
+    public final int port;
     private Process process;
 
     private ServerProcess(List<String> command, Path log, int port) {
@@ -39,9 +40,18 @@ final class ServerProcess implements AutoCloseable {
                     .filter(file -> !file.getFileName().toString().endsWith("-plain.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run mvn package first"));
         }
+        return mysqlNode(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), database, dataDir,
+                properties);
+    }
+
+    /** @param launch JVM options and what to run (-jar or -cp and the main class) */
+    public static ServerProcess mysqlNode(List<String> launch, String database, Path dataDir,
+                                          Map<String, String> properties) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=mysql",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launch);
+        command.addAll(List.of("--spring.profiles.active=mysql",
                 "--server.port=" + port, "--agent.data-dir=" + dataDir,
                 "--spring.datasource.url=" + TestServices.jdbcUrl(database),
                 "--spring.datasource.username=" + TestServices.mariaDbUser(),
@@ -59,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts it and waits until it reports ready ({@code /actuator/health/readiness} answers 200, polled every
      * 20 ms); returns when that was (epoch ms): the moment "the server is back".
      */
-    long start(Duration timeout) throws Exception {
+    public long start(Duration timeout) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // every node of an installation shares the master key; through the environment, not the command line
@@ -92,7 +102,11 @@ final class ServerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    String baseUrl() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -110,7 +124,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -62,7 +62,13 @@ final class PusherSocket {
         this.session = session;
         this.channel = channel;
         this.context = context;
-        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes());
+        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes(),
+                context.settings().closeGrace());
+    }
+
+    /** The id of the last event handed to the connection, 0 before any. */
+    long lastSentId() {
+        return lastSentId;
     }
 
     @Nullable
