@@ -144,8 +144,14 @@ const maxAcked = Math.max(...acknowledged.values());
 await until(() => clients.every((client) => client.last >= maxAcked), 'every client to reach the last acknowledged id', 20000);
 await sleep(500);
 const reference = JSON.stringify(clients[0].seqs);
+const relative = (client) => client.trace.filter(([, at]) => at > backAt - 15000).map(([what, at]) => `${what}@${at - backAt}`).join(' ');
+const firstDifference = (a, b) => { let i = 0; while (i < a.length && a[i] === b[i]) i++; return i; };
 clients.forEach((client) => {
-  check(JSON.stringify(client.seqs) === reference, `client ${client.index} differs from client 0`);
+  const at = firstDifference(client.seqs, clients[0].seqs);
+  check(JSON.stringify(client.seqs) === reference, `client ${client.index} differs from client 0 at index ${at} `
+    + `(lengths ${client.seqs.length}/${clients[0].seqs.length}): ${JSON.stringify(client.seqs.slice(Math.max(0, at - 3), at + 5))} `
+    + `vs ${JSON.stringify(clients[0].seqs.slice(Math.max(0, at - 3), at + 5))}; ns ${JSON.stringify(client.ns.slice(Math.max(0, at - 3), at + 5))} `
+    + `vs ${JSON.stringify(clients[0].ns.slice(Math.max(0, at - 3), at + 5))}; traces: ${relative(client)} | ${relative(clients[0])}`);
   for (let i = 1; i < client.seqs.length; i++) check(client.seqs[i] > client.seqs[i - 1], `client ${client.index} out of order`);
   check(new Set(client.ns).size === client.ns.length, `client ${client.index} got an event twice`);
   const got = new Set(client.ns);
@@ -153,7 +159,6 @@ clients.forEach((client) => {
   check(client.firstPushAfter !== null, `client ${client.index} never got push again`);
 });
 writeFileSync(process.env.RESULT_FILE, JSON.stringify({ ids: clients[0].seqs, acknowledged: [...acknowledged.values()] }));
-const relative = (client) => client.trace.filter(([, at]) => at > backAt - 15000).map(([what, at]) => `${what}@${at - backAt}`).join(' ');
 console.log(`RESULT ${JSON.stringify({ channel, acknowledged: acknowledged.size, received: clients[0].seqs.length,
   pushResumedMs: clients.map((client) => client.firstPushAfter - backAt),
   pushDuplicates: clients.reduce((sum, client) => sum + client.pushDuplicates, 0),
