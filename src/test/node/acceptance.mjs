@@ -5,6 +5,8 @@
 //  B. eventsource drops mid-stream, reconnects with Last-Event-ID, and gets every event exactly once, in order.
 //  C. a pusher-js client that loses its socket catches up by polling, resubscribes, and ends exactly-once in order.
 //  D. refusals: a bad channel signature, an unknown app key.
+//  E. presence: two pusher-js clients with different tokens join a presence channel; each sees the other's
+//     user_id and user_info (from the signed channel_data), member_added and member_removed as they come and go.
 import Pusher from 'pusher-js';
 import PusherServer from 'pusher';
 import { EventSource } from 'eventsource';
@@ -160,11 +162,52 @@ async function scenarioD() {
   console.log('OK D forged signature refused with 4009, unknown app key with 4001');
 }
 
+async function scenarioE() {
+  const channel = `presence-project.e-${unique}`;
+  const first = new Pusher(env.key, pusherOptions({ channelAuthorization: authorizer() }));
+  const second = new Pusher(env.key, pusherOptions({ channelAuthorization: authorizer({}, () => {}, process.env.CONSOLE_TOKEN_2) }));
+  const added = [];
+  const removed = [];
+  const a = first.subscribe(channel);
+  let aJoined = false;
+  a.bind('pusher:subscription_succeeded', () => (aJoined = true));
+  a.bind('pusher:subscription_error', (error) => fail(`E: presence subscription error ${JSON.stringify(error)}`));
+  a.bind('pusher:member_added', (member) => added.push(member));
+  a.bind('pusher:member_removed', (member) => removed.push(member));
+  await until(() => aJoined, 'E: the first presence subscription');
+  check(a.members.count === 1, `E: alone, yet ${a.members.count} members`);
+  const meA = a.members.me;
+  check(meA && typeof meA.id === 'string' && meA.id.length > 0, `E: no user_id for the first client (${JSON.stringify(meA)})`);
+  check(meA.info && typeof meA.info.name === 'string' && meA.info.name.length > 0, `E: no user_info.name (${JSON.stringify(meA)})`);
+
+  const b = second.subscribe(channel);
+  let bJoined = false;
+  b.bind('pusher:subscription_succeeded', () => (bJoined = true));
+  await until(() => bJoined && added.length === 1, 'E: the second member to join and be announced');
+  const meB = b.members.me;
+  check(meB.id !== meA.id, 'E: two tokens, one user_id');
+  check(meB.info.name === process.env.CONSOLE_TOKEN_2_NAME, `E: second member's name ${JSON.stringify(meB.info)}`);
+  check(added[0].id === meB.id && added[0].info.name === meB.info.name, `E: member_added ${JSON.stringify(added[0])}`);
+  check(b.members.count === 2, `E: the second client sees ${b.members.count} members`);
+  check(JSON.stringify(b.members.get(meA.id).info) === JSON.stringify(meA.info), 'E: the second client sees the first one\'s info');
+  check(a.members.count === 2, `E: the first client counts ${a.members.count} members`);
+
+  second.disconnect();
+  await until(() => removed.length === 1, 'E: member_removed after the second client left');
+  check(removed[0].id === meB.id, `E: member_removed ${JSON.stringify(removed[0])}`);
+  check(a.members.count === 1, `E: ${a.members.count} members after one left`);
+  await sleep(200);
+  check(added.length === 1 && removed.length === 1, 'E: members announced more than once');
+  first.disconnect();
+  console.log(`OK E presence: ${meA.id} and ${meB.id} saw each other join (with user_info) and leave`);
+}
+
 try {
   await scenarioA();
   await scenarioB();
   await scenarioC();
   await scenarioD();
+  await scenarioE();
   console.log('DONE');
   closeInput();
   process.exit(0);

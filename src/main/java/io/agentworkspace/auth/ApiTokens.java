@@ -75,7 +75,9 @@ public class ApiTokens {
      * end themselves on it; checked every {@code agent.auth.watch-interval}.
      */
     public Mono<Void> invalidation(String tokenId) {
+        // a check slower than the interval skips ticks: the interval must not overflow and fail every watcher
         return Flux.interval(watchInterval)
+                .onBackpressureDrop()
                 .concatMap(tick -> byId(tokenId).map(token -> token.usableAt(clock.instant())).defaultIfEmpty(false))
                 .filter(usable -> !usable)
                 .next()

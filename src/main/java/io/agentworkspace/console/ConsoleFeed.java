@@ -1,7 +1,9 @@
 package io.agentworkspace.console;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,7 +89,20 @@ public class ConsoleFeed implements SmartLifecycle {
         }
         return check(channels, cursor).flatMapMany(resets -> Flux.<Item>just(new Started(cursor))
                 .concatWith(Flux.fromIterable(resets))
-                .concatWith(replayThenLive(channels, cursor, excludedSocketId)));
+                .concatWith(afterGaps(replayThenLive(channels, cursor, excludedSocketId), resets)));
+    }
+
+    /**
+     * After a reset a channel goes on after its gap: events retention removed from the log may still be in this
+     * node's ring of recent events, and are not delivered once the subscriber was told it missed them.
+     */
+    private static Flux<ConsoleEvent> afterGaps(Flux<ConsoleEvent> events, List<CursorReset> resets) {
+        if (resets.isEmpty()) {
+            return events;
+        }
+        Map<String, Long> missedThrough = new HashMap<>();
+        resets.forEach(reset -> missedThrough.put(reset.channel(), reset.missedThrough()));
+        return events.filter(event -> event.id() > missedThrough.getOrDefault(event.channel(), 0L));
     }
 
     private Flux<ConsoleEvent> replayThenLive(Set<String> channels, long cursor, @Nullable String excludedSocketId) {

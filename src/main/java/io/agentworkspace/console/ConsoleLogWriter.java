@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.SqlDialect;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 
 /**
@@ -42,6 +44,8 @@ class ConsoleLogWriter implements SmartLifecycle {
     private final ConsoleFanout fanout;
     private final ConsoleMetrics metrics;
     private final Queue<PendingEvent> queue = Queues.<PendingEvent>unboundedMultiproducer().get();
+    // publishers' continuations (an HTTP response, a bridge's next step) run here, never on the writer's thread
+    private final Scheduler acknowledgements = Schedulers.newSingle("console-ack", true);
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean running;
     private volatile Thread thread;
@@ -95,7 +99,8 @@ class ConsoleLogWriter implements SmartLifecycle {
         } catch (SQLException | RuntimeException failure) {
             log.warn("console log append of {} events failed: {}", batch.size(), failure.toString());
             ConsoleUnavailable refused = new ConsoleUnavailable("The console log could not append the event.", failure);
-            batch.forEach(pending -> pending.appended().tryEmitError(refused));
+            List<PendingEvent> failed = List.copyOf(batch);
+            acknowledgements.schedule(() -> failed.forEach(pending -> pending.appended().tryEmitError(refused)));
             return;
         }
         metrics.appended(batch.size(), System.nanoTime() - started);
@@ -122,7 +127,8 @@ class ConsoleLogWriter implements SmartLifecycle {
                 }
                 List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
                 connection.commit();
-                complete(batch, fresh, events, known);
+                List<PendingEvent> done = List.copyOf(batch);
+                acknowledgements.schedule(() -> complete(done, fresh, events, known));
                 return events;
             } catch (SQLException | RuntimeException failure) {
                 connection.rollback();
@@ -254,6 +260,7 @@ class ConsoleLogWriter implements SmartLifecycle {
         while ((left = queue.poll()) != null) {
             left.appended().tryEmitError(new ConsoleUnavailable("The console log stopped."));
         }
+        acknowledgements.disposeGracefully().block(java.time.Duration.ofSeconds(5));
     }
 
     @Override

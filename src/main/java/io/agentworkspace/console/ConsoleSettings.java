@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBatch           events appended in one transaction at most (group commit)
  * @param subscriberBuffer   events queued for one subscription before it counts as slow and is cut off
  * @param subscriberPendingBytes bytes a connection may have written but not yet sent before it is cut off
+ * @param closeGrace         how long a connection cut off as slow keeps what it was sent, so a client that reads
+ *                           again still gets its events and the goodbye (4100 close frame, SSE end event); then
+ *                           the TCP connection is dropped with whatever it still holds
  * @param recentEvents       newest events kept in memory, so most resumes never touch the database
  * @param recentBytes        ... and at most about this many bytes of them
  * @param replayPage         rows read per query while a subscriber catches up from the log
@@ -22,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fanout             {@code local} (one node), {@code redis} or {@code kafka}
  * @param headPoll           how often a node of several checks the log head for events it was not told about
  * @param gapWait            how long a node waits for a missing id from the fan-out before reading the log
+ * @param warmUp             at most this long at startup, before the node reports ready, to exercise the console's
+ *                           paths over loopback once (0 to skip)
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -29,6 +34,7 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("1000") int maxBatch,
                               @DefaultValue("4096") int subscriberBuffer,
                               @DefaultValue("1048576") long subscriberPendingBytes,
+                              @DefaultValue("1s") Duration closeGrace,
                               @DefaultValue("16384") int recentEvents,
                               @DefaultValue("16777216") long recentBytes,
                               @DefaultValue("500") int replayPage,
@@ -40,6 +46,7 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("local") String fanout,
                               @DefaultValue("500ms") Duration headPoll,
                               @DefaultValue("20ms") Duration gapWait,
+                              @DefaultValue("10s") Duration warmUp,
                               @DefaultValue Retention retention) {
 
     /**

@@ -24,8 +24,9 @@ public class TokenWatch {
 
     /** Completes when the token is revoked, expires or disappears. */
     public Mono<Void> invalidation(String tokenId) {
+        // forgotten however it ends: a watch that failed must not fail every later subscription with the token
         return watches.computeIfAbsent(tokenId, id -> tokens.invalidation(id)
-                .doOnSuccess(done -> watches.remove(id))
+                .doFinally(signal -> watches.remove(id))
                 .share());
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.agentworkspace.auth.Ability;
+import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 import reactor.core.publisher.Flux;
@@ -40,6 +43,9 @@ class ConsoleApiEmbeddedIT {
         registry.add("agent.data-dir", dataDir::toString);
         registry.add("agent.console.heartbeat", () -> "1s");
         registry.add("agent.console.pusher.secret", () -> SECRET);
+        // retention runs only when a test asks (ConsoleRetention.prune), and keeps 5 events per channel then
+        registry.add("agent.console.retention.interval", () -> "1h");
+        registry.add("agent.console.retention.max-events-per-channel", () -> 5);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +61,10 @@ class ConsoleApiEmbeddedIT {
     PusherCredentials credentials;
     @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
+    @Autowired
+    ConsoleRetention retention;
+    @Autowired
+    TokenIssuance issuance;
     @LocalServerPort
     int port;
     String token;
@@ -190,6 +200,14 @@ class ConsoleApiEmbeddedIT {
             client.send("this is not json");
             assertThat(client.await("pusher:error", null, Duration.ofSeconds(5)).at("/data/message").asText())
                     .contains("not valid JSON");
+            client.frames.clear();
+            client.subscribePrivate(channel, credentials.key(), SECRET, "{\"since\":\"abc\"}");
+            assertThat(client.await("pusher:error", null, Duration.ofSeconds(5)).at("/data/message").asText())
+                    .contains("since must be an event id");
+            client.frames.clear();
+            client.subscribePrivate(channel, credentials.key(), SECRET, "{\"since\":999999999}");
+            assertThat(client.await("pusher:error", null, Duration.ofSeconds(5)).at("/data/message").asText())
+                    .contains("beyond the newest event");
             client.send("{\"event\":\"pusher:ping\",\"data\":{}}");
             client.await("pusher:pong", null, Duration.ofSeconds(5));
             client.send("{\"event\":\"pusher:ping\",\"data\":\"" + "x".repeat(70_000) + "\"}");
@@ -233,8 +251,16 @@ class ConsoleApiEmbeddedIT {
 
         signedPost(anonymous, credentials.appId(), body, now, SECRET).expectStatus().isOk()
                 .expectBody().jsonPath("$.ids['" + channel + "']").isNumber();
+        // the very same request again, well within its timestamp window: a replay
+        signedPost(anonymous, credentials.appId(), body, now, SECRET).expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/replayed-request");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class, channel))
                 .isOne();
+        // signed anew (another timestamp), the same event is accepted
+        signedPost(anonymous, credentials.appId(), body, now - 1, SECRET).expectStatus().isOk();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class, channel))
+                .isEqualTo(2);
     }
 
     @Test
@@ -247,6 +273,9 @@ class ConsoleApiEmbeddedIT {
                 .bodyValue("socket_id=x&channel_name=" + channel).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-socket-id");
         http.post().uri("/broadcasting/auth").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("socket_id=1.2&channel_name=" + channel + "&since=abc").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-cursor");
+        http.post().uri("/broadcasting/auth").contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .bodyValue("socket_id=1.2&channel_name=public-news").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.type").isEqualTo("/problems/not-a-private-channel");
         http.post().uri("/broadcasting/auth").contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -254,15 +283,201 @@ class ConsoleApiEmbeddedIT {
                 .expectBody().jsonPath("$.auth").value(auth -> assertThat((String) auth).startsWith(credentials.key() + ":"));
     }
 
+    @Test
+    void retentionRemovesOldEventsAndEveryTransportResetsTheCursorThenGoesOn() throws Exception {
+        String channel = ConsoleChannels.run(UUID.randomUUID().toString());
+        List<Long> ids = publish(channel, 0, 12);
+        retention.prune();
+        long missedThrough = ids.get(6);
+        assertThat(jdbc.queryForList("SELECT id FROM console_events WHERE channel = ? ORDER BY id", Long.class, channel))
+                .as("the newest 5 are kept").containsExactlyElementsOf(ids.subList(7, 12));
+        long cursor = ids.get(1);
+
+        http.get().uri("/api/channels/{c}/events?after={a}", channel, cursor).exchange()
+                .expectStatus().isEqualTo(410).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/cursor-expired")
+                .jsonPath("$.channel").isEqualTo(channel).jsonPath("$.resetCursor").isEqualTo(missedThrough);
+        assertThat(ids(poll(channel, "after=" + missedThrough).path("events"))).containsExactlyElementsOf(ids.subList(7, 12));
+        assertThat(ids(poll(channel, "after=0").path("events"))).as("after=0: the oldest retained on")
+                .containsExactlyElementsOf(ids.subList(7, 12));
+
+        // the pruned events are still in this node's ring of recent events: they must not be delivered after a reset
+        List<Long> later = new ArrayList<>();
+        try (RawPusherClient ws = RawPusherClient.connect(port, credentials.key())) {
+            ws.subscribePrivate(channel, credentials.key(), SECRET, "{\"since\":" + cursor + "}");
+            Flux<ServerSentEvent<String>> sse = sse(token).get()
+                    .uri("/api/console/stream?channel={c}", channel).header("Last-Event-ID", String.valueOf(cursor))
+                    .accept(MediaType.TEXT_EVENT_STREAM).retrieve()
+                    .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { });
+            List<ServerSentEvent<String>> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var subscription = sse.subscribe(streamed::add);
+            try {
+                ws.await("console:reset", channel, Duration.ofSeconds(10));
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (streamed.stream().noneMatch(event -> "reset".equals(event.event())) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                later.addAll(publish(channel, 12, 2));
+                List<Long> expected = new ArrayList<>(ids.subList(7, 12));
+                expected.addAll(later);
+                deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while ((ws.events("console.line").size() < 7 || dataEvents(streamed).size() < 7)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200);
+
+                assertThat(JSON.readTree(ws.await("console:reset", channel, Duration.ofSeconds(1)).path("data").asText())
+                        .path("missedThrough").asLong()).isEqualTo(missedThrough);
+                assertThat(ws.events("console.line").stream().map(frame -> frame.path("id").asLong()).toList())
+                        .as("WebSocket after its reset").containsExactlyElementsOf(expected);
+                List<ServerSentEvent<String>> named = streamed.stream().filter(event -> event.event() != null
+                        || event.data() != null).toList();
+                assertThat(named.get(0).event()).isEqualTo("reset");
+                JsonNode reset = JSON.readTree(named.get(0).data());
+                assertThat(reset.path("channel").asText()).isEqualTo(channel);
+                assertThat(reset.path("missedThrough").asLong()).isEqualTo(missedThrough);
+                assertThat(dataEvents(streamed).stream().map(event -> Long.parseLong(event.id())).toList())
+                        .as("SSE after its reset").containsExactlyElementsOf(expected);
+            } finally {
+                subscription.dispose();
+            }
+        }
+
+        // by age: what was published more than max-age ago goes, whatever the count
+        String aged = ConsoleChannels.run(UUID.randomUUID().toString());
+        List<Long> agedIds = publish(aged, 0, 3);
+        long eightDaysAgo = (java.time.Instant.now().minus(Duration.ofDays(8)).toEpochMilli()) * 1000;
+        jdbc.update("UPDATE console_events SET published_us = ? WHERE id <= ?", eightDaysAgo, agedIds.get(2));
+        retention.prune();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class, aged)).isZero();
+        http.get().uri("/api/channels/{c}/events?after={a}", aged, agedIds.get(0)).exchange()
+                .expectStatus().isEqualTo(410).expectBody().jsonPath("$.resetCursor").isEqualTo(agedIds.get(2));
+    }
+
+    @Test
+    void aRevokedOrExpiredTokenEndsItsStreamAndItsSocketWithinFiveSeconds() throws Exception {
+        String channel = ConsoleChannels.run(UUID.randomUUID().toString());
+        TokenIssuance.Issued revoked = issuance.issue("console-revoked", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
+                null, "test").block(Duration.ofSeconds(30));
+        java.time.Instant expiresAt = java.time.Instant.now().plusSeconds(6);
+        TokenIssuance.Issued expiring = issuance.issue("console-expiring", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
+                expiresAt, "test").block(Duration.ofSeconds(30));
+        try (Watcher onRevoked = Watcher.open(this, revoked.plaintext(), channel);
+             Watcher onExpiring = Watcher.open(this, expiring.plaintext(), channel)) {
+            long first = publish(channel, 0, 1).get(0);
+            onRevoked.awaitEvent(first);
+            onExpiring.awaitEvent(first);
+
+            issuance.revoke(revoked.token().tokenId(), "test", "test").block(Duration.ofSeconds(30));
+            long revokedAt = System.nanoTime();
+            http.mutate().defaultHeader("Authorization", "Bearer " + revoked.plaintext()).build()
+                    .get().uri("/api/channels/{c}/events", channel).exchange().expectStatus().isUnauthorized();
+            onRevoked.awaitEnd(revokedAt, Duration.ofSeconds(5));
+
+            long second = publish(channel, 1, 1).get(0);
+            onExpiring.awaitEvent(second);
+            assertThat(onExpiring.sseEnded()).as("the other token's stream goes on").isFalse();
+            long expiry = System.nanoTime() + Duration.between(java.time.Instant.now(), expiresAt).toNanos();
+            onExpiring.awaitEnd(expiry, Duration.ofSeconds(5));
+        }
+    }
+
+    /** An SSE stream and a private WebSocket subscription opened with one token. */
+    static final class Watcher implements AutoCloseable {
+        private final RawPusherClient ws;
+        private final List<ServerSentEvent<String>> events;
+        private final java.util.concurrent.CountDownLatch ended;
+        private final reactor.core.Disposable stream;
+
+        private Watcher(RawPusherClient ws, List<ServerSentEvent<String>> events,
+                        java.util.concurrent.CountDownLatch ended, reactor.core.Disposable stream) {
+            this.ws = ws;
+            this.events = events;
+            this.ended = ended;
+            this.stream = stream;
+        }
+
+        static Watcher open(ConsoleApiEmbeddedIT test, String token, String channel) throws Exception {
+            RawPusherClient ws = RawPusherClient.connect(test.port, test.credentials.key());
+            byte[] answer = test.http.mutate().defaultHeader("Authorization", "Bearer " + token).build()
+                    .post().uri("/broadcasting/auth").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                    .bodyValue("socket_id=" + ws.socketId() + "&channel_name=" + channel).exchange()
+                    .expectStatus().isOk().expectBody().returnResult().getResponseBody();
+            JsonNode authorization = JSON.readTree(answer);
+            ws.subscribeAuthorized(channel, authorization.path("auth").asText(),
+                    authorization.path("channel_data").asText());
+            ws.await("pusher_internal:subscription_succeeded", channel, Duration.ofSeconds(10));
+            List<ServerSentEvent<String>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+            reactor.core.Disposable stream = test.sse(token).get().uri("/api/console/stream?channel={c}", channel)
+                    .accept(MediaType.TEXT_EVENT_STREAM).retrieve()
+                    .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                    .doFinally(signal -> ended.countDown())
+                    .subscribe(events::add, failure -> { });
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (events.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);      // the opening retry:/id: message: the stream is live
+            }
+            return new Watcher(ws, events, ended, stream);
+        }
+
+        boolean sseEnded() {
+            return ended.getCount() == 0;
+        }
+
+        void awaitEvent(long id) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                boolean onSse = events.stream().anyMatch(event -> String.valueOf(id).equals(event.id()) && event.data() != null
+                        && event.event() == null);
+                boolean onWs = ws.events("console.line").stream().anyMatch(frame -> frame.path("id").asLong() == id);
+                if (onSse && onWs) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("event " + id + " did not arrive on both transports");
+        }
+
+        /** Both end within {@code within} of {@code since} (System.nanoTime()): SSE with its end event, WS with 4009. */
+        void awaitEnd(long since, Duration within) throws Exception {
+            long deadline = since + within.toNanos();
+            assertThat(ended.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS))
+                    .as("the SSE stream ended in time").isTrue();
+            ServerSentEvent<String> last = events.get(events.size() - 1);
+            assertThat(last.event()).isEqualTo("end");
+            assertThat(JSON.readTree(last.data()).path("reason").asText()).isEqualTo("token-invalid");
+            Integer code = ws.closed.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            assertThat(code).as("the WebSocket was closed as unauthorized").isEqualTo(4009);
+            assertThat(ws.events("pusher:error")).anyMatch(frame -> frame.toString().contains("4009"));
+        }
+
+        @Override
+        public void close() {
+            stream.dispose();
+            ws.close();
+        }
+    }
+
+    WebClient sse(String bearer) {
+        return WebClient.builder().baseUrl("http://127.0.0.1:" + port).defaultHeader("Authorization", "Bearer " + bearer)
+                .build();
+    }
+
+    private static List<ServerSentEvent<String>> dataEvents(List<ServerSentEvent<String>> events) {
+        return events.stream().filter(event -> event.event() == null && event.data() != null).toList();
+    }
+
+    private static List<Long> ids(JsonNode events) {
+        List<Long> ids = new ArrayList<>();
+        events.forEach(event -> ids.add(event.path("id").asLong()));
+        return ids;
+    }
+
     private static WebTestClient.ResponseSpec signedPost(WebTestClient client, String appId, String body, long timestamp,
                                                          String secret) throws Exception {
-        String path = "/apps/" + appId + "/events";
-        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
-                .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        String query = "auth_key=agent-workspace-key&auth_timestamp=" + timestamp + "&auth_version=1.0&body_md5=" + md5;
-        String signature = RawPusherClient.hmac(secret, "POST\n" + path + "\n" + query);
-        return client.post().uri(path + "?" + query + "&auth_signature=" + signature)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return PusherApiRequests.signedPost(client, appId, "agent-workspace-key", body, timestamp, secret);
     }
 
     private JsonNode poll(String channel, String query) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,13 +15,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.agentworkspace.auth.Ability;
+import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 
 /**
  * The console against unmodified client libraries (src/test/node/acceptance.mjs): pusher-js 8 over the Pusher
  * protocol with private-channel authorization, the official `pusher` server SDK signing HTTP publishes, the
- * `eventsource` client dropping and resuming with Last-Event-ID, and a WebSocket client catching up by polling.
+ * `eventsource` client dropping and resuming with Last-Event-ID, a WebSocket client catching up by polling, and
+ * two pusher-js clients of different tokens on a presence channel.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleClientsIT {
@@ -40,14 +44,20 @@ class ConsoleClientsIT {
     PusherCredentials credentials;
     @Autowired
     DataDirectory dataDirectory;
+    @Autowired
+    TokenIssuance issuance;
     @LocalServerPort
     int port;
 
     @Test
     void realClientLibrariesReceiveEveryEventExactlyOnceInOrder() throws Exception {
+        // a second user for the presence channel: another token, another user_id
+        TokenIssuance.Issued watcher = issuance.issue("presence-watcher", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
+                null, "test").block(Duration.ofSeconds(30));
         Map<String, String> environment = Map.of("CONSOLE_BASE_URL", "http://127.0.0.1:" + port,
                 "CONSOLE_TOKEN", AdminToken.read(dataDirectory.root()), "PUSHER_APP_ID", credentials.appId(),
-                "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", credentials.secret());
+                "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", credentials.secret(),
+                "CONSOLE_TOKEN_2", watcher.plaintext(), "CONSOLE_TOKEN_2_NAME", "presence-watcher");
         try (NodeClients.Script clients = NodeClients.Script.start("acceptance.mjs", environment)) {
             String channel = clients.await("SUBSCRIBED ", Duration.ofSeconds(60)).substring("SUBSCRIBED ".length());
             for (int n = 0; n < 20; n++) {
@@ -58,7 +68,7 @@ class ConsoleClientsIT {
             assertThat(clients.exitCode(Duration.ofSeconds(10))).isZero();
             assertThat(clients.output()).anyMatch(line -> line.startsWith("OK A"))
                     .anyMatch(line -> line.startsWith("OK B")).anyMatch(line -> line.startsWith("OK C"))
-                    .anyMatch(line -> line.startsWith("OK D"));
+                    .anyMatch(line -> line.startsWith("OK D")).anyMatch(line -> line.startsWith("OK E"));
         }
     }
 }

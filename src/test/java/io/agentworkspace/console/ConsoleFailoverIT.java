@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,62 +22,75 @@ import io.agentworkspace.support.TestServices;
 
 /**
  * kill -9 of the packaged service under load: 10 pusher-js subscribers, a publisher at 500 events/s through the
- * Pusher HTTP API. The clients poll while the server is gone, resume push within 2 s of its return, and all end
- * with the identical, complete, ordered sequence, which is also exactly what the durable log holds.
+ * Pusher HTTP API. The clients poll while the server is gone and every one of them resumes push within 2 s of the
+ * server being back, which is the moment the restarted process answers 200 on {@code /actuator/health/readiness}
+ * (probed every 20 ms). All end with the identical, ordered sequence, which is exactly what the durable log holds
+ * for the channel and so contains every acknowledged event; no event is pushed twice.
  */
 class ConsoleFailoverIT {
 
     static final String SECRET = "console-failover-it-secret";
+    static final long PUSH_RESUME_MS = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void clientsLoseNothingAcrossAKillAndResumePushWithinTwoSeconds() throws Exception {
         String database = TestServices.createDatabase();
         Path dataDir = Files.createTempDirectory("agent-console-failover");
+        Path resultFile = dataDir.resolve("clients.json");
         try (ServerProcess server = ServerProcess.create(database, dataDir,
                 Map.of("agent.console.pusher.secret", SECRET))) {
-            server.start(Duration.ofSeconds(120));
+            server.start(Duration.ofSeconds(180));
             Map<String, String> environment = Map.of("CONSOLE_BASE_URL", server.baseUrl(),
                     "CONSOLE_TOKEN", AdminToken.read(dataDir), "PUSHER_APP_ID", "agent-workspace",
-                    "PUSHER_KEY", "agent-workspace-key", "PUSHER_SECRET", SECRET, "SUBSCRIBERS", "10", "RATE", "500");
+                    "PUSHER_KEY", "agent-workspace-key", "PUSHER_SECRET", SECRET, "SUBSCRIBERS", "10", "RATE", "500",
+                    "RESULT_FILE", resultFile.toString());
             try (NodeClients.Script clients = NodeClients.Script.start("failover.mjs", environment)) {
                 String channel = clients.await("RUNNING ", Duration.ofSeconds(60)).substring("RUNNING ".length());
                 Thread.sleep(3000);
                 server.kill();
                 Thread.sleep(1000);
-                long back = server.start(Duration.ofSeconds(120));
+                long back = server.start(Duration.ofSeconds(180));
                 clients.send("BACK " + back);
                 JsonNode result = JSON.readTree(clients.await("RESULT ", Duration.ofSeconds(90)).substring(7));
                 clients.await("DONE", Duration.ofSeconds(10));
                 assertThat(clients.exitCode(Duration.ofSeconds(10))).isZero();
                 System.out.println("failover: " + result);
 
-                assertThat(result.path("acknowledged").asInt()).as("publishes acknowledged around the kill").isGreaterThan(500);
+                JsonNode received = JSON.readTree(resultFile.toFile());
+                List<Long> ids = longs(received.path("ids"));
+                List<Long> acknowledged = longs(received.path("acknowledged"));
                 List<Long> logged = logOf(database, channel);
-                assertThat(result.path("received").asInt()).isEqualTo(logged.size());
-                assertThat(result.path("firstId").asLong()).isEqualTo(logged.get(0));
-                assertThat(result.path("lastId").asLong()).isEqualTo(logged.get(logged.size() - 1));
-                // the target is 2 s for every client; on the shared 2-core machine a cold restarted JVM has been seen
-                // to take up to ~5 s for the last clients, so the median holds the target and the maximum a bound
-                List<Long> resumed = new ArrayList<>();
-                result.path("pushResumedMs").forEach(ms -> resumed.add(ms.asLong()));
-                resumed.sort(null);
-                assertThat(resumed).hasSize(10);
-                assertThat(resumed.get(resumed.size() / 2)).as("median push resume, ms").isLessThanOrEqualTo(2000);
-                assertThat(resumed.get(resumed.size() - 1)).as("slowest push resume, ms").isLessThanOrEqualTo(6000);
+                assertThat(acknowledged).as("publishes acknowledged around the kill").hasSizeGreaterThan(500);
+                assertThat(ids).as("what every client holds (they are identical) is the channel's durable log")
+                        .containsExactlyElementsOf(logged);
+                assertThat(logged).as("every acknowledged event is in the log").containsAll(acknowledged);
+                assertThat(result.path("pushDuplicates").asInt()).as("events pushed twice").isZero();
+                List<Long> resumed = longs(result.path("pushResumedMs"));
+                assertThat(resumed).hasSize(10).allSatisfy(ms -> assertThat(ms)
+                        .as("push resumed after the server reported ready, ms (all: %s)", resumed)
+                        .isLessThanOrEqualTo(PUSH_RESUME_MS));
             }
         }
+    }
+
+    private static List<Long> longs(JsonNode array) {
+        List<Long> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asLong()));
+        return values;
     }
 
     private static List<Long> logOf(String database, String channel) throws Exception {
         List<Long> ids = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(TestServices.jdbcUrl(database),
                 TestServices.mariaDbUser(), TestServices.mariaDbPassword());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM console_events WHERE channel = '" + channel
-                     + "' ORDER BY id")) {
-            while (rows.next()) {
-                ids.add(rows.getLong(1));
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
+            statement.setString(1, channel);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
             }
         }
         return ids;

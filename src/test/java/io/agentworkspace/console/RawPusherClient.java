@@ -49,18 +49,33 @@ final class RawPusherClient implements WebSocket.Listener, AutoCloseable {
     }
 
     String socketId() throws InterruptedException {
-        JsonNode established = await("pusher:connection_established", null, Duration.ofSeconds(10));
-        try {
-            return JSON.readTree(established.path("data").asText()).path("socket_id").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        if (socketId == null) {
+            JsonNode established = await("pusher:connection_established", null, Duration.ofSeconds(10));
+            try {
+                socketId = JSON.readTree(established.path("data").asText()).path("socket_id").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return socketId;
     }
 
     void subscribePrivate(String channel, String key, String secret) throws Exception {
         String auth = key + ":" + hmac(secret, socketId() + ":" + channel);
         send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"auth\":\"" + auth + "\"}}");
         await("pusher_internal:subscription_succeeded", channel, Duration.ofSeconds(10));
+    }
+
+    /** Subscribes with an authorization (auth and signed channel_data) as /broadcasting/auth or a test signs it. */
+    void subscribeAuthorized(String channel, String auth, String channelData) throws Exception {
+        send(JSON.createObjectNode().put("event", "pusher:subscribe").set("data", JSON.createObjectNode()
+                .put("channel", channel).put("auth", auth).put("channel_data", channelData)).toString());
+    }
+
+    /** Signs a private subscription with channel_data, as the server's secret holder would. */
+    void subscribePrivate(String channel, String key, String secret, String channelData) throws Exception {
+        subscribeAuthorized(channel, key + ":" + hmac(secret, socketId() + ":" + channel + ":" + channelData),
+                channelData);
     }
 
     void send(String text) {

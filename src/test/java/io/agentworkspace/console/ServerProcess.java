@@ -12,17 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.TestServices;
 
 /**
  * The packaged service (target/agent-workspace-*.jar) as a process of its own on the production profile, so a
- * test can kill -9 it and start it again on the same port, database and data directory.
+ * test can kill -9 it and start it again on the same port, database and data directory; or, for a benchmark, the
+ * service from this JVM's class path in a process of its own, so its CPU time is its own.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private final List<String> command;
     private final Path log;
-    final int port;
+    public final int port;
     private Process process;
 
     private ServerProcess(List<String> command, Path log, int port) {
@@ -38,9 +40,18 @@ final class ServerProcess implements AutoCloseable {
                     .filter(file -> !file.getFileName().toString().endsWith("-plain.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run mvn package first"));
         }
+        return mysqlNode(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), database, dataDir,
+                properties);
+    }
+
+    /** @param launch JVM options and what to run (-jar or -cp and the main class) */
+    public static ServerProcess mysqlNode(List<String> launch, String database, Path dataDir,
+                                          Map<String, String> properties) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=mysql",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launch);
+        command.addAll(List.of("--spring.profiles.active=mysql",
                 "--server.port=" + port, "--agent.data-dir=" + dataDir,
                 "--spring.datasource.url=" + TestServices.jdbcUrl(database),
                 "--spring.datasource.username=" + TestServices.mariaDbUser(),
@@ -54,19 +65,34 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(command, dataDir.resolve("server.log"), port);
     }
 
-    /** Starts it and waits until it reports healthy; returns when that was (epoch ms). */
-    long start(Duration timeout) throws Exception {
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    /**
+     * Starts it and waits until it reports ready ({@code /actuator/health/readiness} answers 200, polled every
+     * 20 ms); returns when that was (epoch ms): the moment "the server is back".
+     */
+    public long start(Duration timeout) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // every node of an installation shares the master key; through the environment, not the command line
+        builder.environment().put("AGENT_MASTER_KEY", MySqlProfile.TEST_MASTER_KEY);
+        process = builder.start();
+        long spawned = System.currentTimeMillis();
+        long answering = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited: see " + log + "\n" + tail());
             }
-            if (healthy()) {
-                return System.currentTimeMillis();
+            int status = readiness();
+            if (status > 0 && answering == 0) {
+                answering = System.currentTimeMillis();
             }
-            Thread.sleep(100);
+            if (status == 200) {
+                long ready = System.currentTimeMillis();
+                System.out.printf("server started: answering HTTP %d ms, ready %d ms after spawn%n", answering - spawned,
+                        ready - spawned);
+                return ready;
+            }
+            Thread.sleep(20);
         }
         throw new IllegalStateException("the server was not healthy within " + timeout + "\n" + tail());
     }
@@ -76,23 +102,29 @@ final class ServerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    String baseUrl() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    private boolean healthy() {
+    /** The readiness probe's status, 0 while nothing answers. */
+    private int readiness() {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + "/actuator/health/readiness")
                     .toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(1000);
-            return connection.getResponseCode() == 200;
+            // generous: a probe that gave up on a slow answer would see the server's readiness late
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(10_000);
+            return connection.getResponseCode();
         } catch (IOException notYet) {
-            return false;
+            return 0;
         }
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

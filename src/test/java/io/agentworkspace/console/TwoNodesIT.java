@@ -18,7 +18,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Two nodes on one MariaDB and one Redis: a subscriber on each receives the events published on both, with the
- * same ids in the same order, identical to the durable log.
+ * same ids in the same order, identical to the durable log; a signed HTTP publish cannot be replayed on the other.
  */
 class TwoNodesIT {
 
@@ -57,6 +57,16 @@ class TwoNodesIT {
             assertThat(frames(onA)).containsExactlyElementsOf(frames(onB));
             onA.close();
             onB.close();
+
+            // a signed HTTP publish accepted by one node is a replay on the other (Redis remembers it for both)
+            String body = "{\"name\":\"console.line\",\"channel\":\"" + channel + "\",\"data\":\"{}\"}";
+            long now = java.time.Instant.now().getEpochSecond();
+            PusherApiRequests.signedPost(a.http(), "agent-workspace", key, body, now, SECRET).expectStatus().isOk();
+            PusherApiRequests.signedPost(org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                            .baseUrl("http://127.0.0.1:" + port(b)).build(), "agent-workspace", key, body, now, SECRET)
+                    .expectStatus().isUnauthorized().expectBody().jsonPath("$.type").isEqualTo("/problems/replayed-request");
+            assertThat(a.jdbc().queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class,
+                    channel)).isEqualTo(2 * PER_NODE + 1);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.agentworkspace.console.web;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import org.springframework.lang.Nullable;
@@ -15,10 +18,12 @@ final class Backlog {
 
     private final @Nullable Channel channel;
     private final long limit;
+    private final Duration grace;
 
-    Backlog(@Nullable Channel channel, long limit) {
+    Backlog(@Nullable Channel channel, long limit, Duration grace) {
         this.channel = channel;
         this.limit = limit;
+        this.grace = grace;
     }
 
     /** @throws SlowSubscriber when the connection holds more than the limit */
@@ -33,16 +38,20 @@ final class Backlog {
     }
 
     /**
-     * Drops the connection shortly: a goodbye written to a client that does not read would never leave, and the
-     * connection would stay open with its buffers.
+     * Drops the connection after the grace: a goodbye written to a client that does not read would never leave, and
+     * the connection would stay open with its buffers.
      */
     void dropSoon() {
+        dropAfter(channel, grace);
+    }
+
+    static void dropAfter(@Nullable Channel channel, Duration grace) {
         if (channel != null) {
             channel.eventLoop().schedule(() -> {
                 if (channel.isActive()) {
                     channel.close();
                 }
-            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }, grace.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

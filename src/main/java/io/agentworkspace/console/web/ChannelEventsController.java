@@ -53,8 +53,9 @@ class ChannelEventsController {
         ConsoleChannels.requireValid(channel);
         access.checkRead(caller, channel);
         Long cursor = Cursors.parse(after, "after");
+        // after=0 asks for the oldest retained events: nothing was promised before them, so nothing was missed
         Mono<List<ConsoleEvent>> page = cursor == null ? feed.tail(channel, limit)
-                : feed.check(Set.of(channel), cursor).flatMap(resets -> resets.isEmpty()
+                : feed.check(Set.of(channel), cursor).flatMap(resets -> resets.isEmpty() || cursor == 0
                         ? feed.page(channel, cursor, limit)
                         : Mono.error(new ConsoleProblems.CursorExpired(channel, resets.get(0).missedThrough())));
         return page.map(events -> {

@@ -40,6 +40,21 @@ class ConsoleProblems {
         }
     }
 
+    /** The node cannot take the request now; the publisher should retry shortly. */
+    static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @ExceptionHandler(Busy.class)
+    ResponseEntity<ProblemDetail> busy(Busy failure) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "1");
+        return Problems.response(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "console-unavailable",
+                failure.getMessage()), headers);
+    }
+
     @ExceptionHandler(CursorInFuture.class)
     ResponseEntity<ProblemDetail> future(CursorInFuture failure) {
         ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "cursor-in-future",

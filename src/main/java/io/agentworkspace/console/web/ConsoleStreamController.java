@@ -45,6 +45,7 @@ import reactor.netty.Connection;
 class ConsoleStreamController {
 
     static final int MAX_CHANNELS = 50;
+    private static final String HEARTBEAT = ": heartbeat\n\n";
 
     private final ConsoleFeed feed;
     private final ChannelAccess access;
@@ -83,7 +84,7 @@ class ConsoleStreamController {
         Mono<Void> checked = cursor == null ? Mono.empty() : feed.check(channels, cursor).then();
         Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
         Backlog backlog = new Backlog(nativeRequest instanceof Connection connection ? connection.channel() : null,
-                settings.subscriberPendingBytes());
+                settings.subscriberPendingBytes(), settings.closeGrace());
         return checked.then(Mono.defer(() -> write(exchange.getResponse(), channels, cursor, caller, backlog)));
     }
 
@@ -97,26 +98,30 @@ class ConsoleStreamController {
         AtomicLong lastSent = new AtomicLong(cursor == null ? -1 : cursor);
         AtomicBoolean revoked = new AtomicBoolean();
 
-        Flux<DataBuffer> events = feed.follow(channels, cursor, null).map(item -> {
-            if (item instanceof ConsoleEvent event) {
-                backlog.check(lastSent.get());
-                metrics.delivered(ConsoleMetrics.Transport.SSE, event);
-                lastSent.set(event.id());
-                return buffers.wrap(event.sseFrame());
-            }
-            if (item instanceof ConsoleFeed.CursorReset reset) {
-                return text(buffers, "event: reset\ndata: {\"channel\":\"" + reset.channel() + "\",\"missedThrough\":"
-                        + reset.missedThrough() + "}\n\n");
-            }
-            long after = ((ConsoleFeed.Started) item).after();
-            lastSent.compareAndSet(-1, after);
-            return text(buffers, "retry: " + settings.sseRetry().toMillis() + "\nid: " + after + "\n\n");
-        });
-        Flux<DataBuffer> heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat())
-                .map(tick -> text(buffers, ": heartbeat\n\n"));
+        Flux<Object> heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat()).map(tick -> HEARTBEAT);
+        // encoded after the merge, so the last id written is the last one the response got: a merge drops what its
+        // queues hold when a slow subscriber's failure passes
+        Flux<DataBuffer> encoded = Flux.merge(feed.follow(channels, cursor, null).cast(Object.class), heartbeats)
+                .map(item -> {
+                    if (item instanceof ConsoleEvent event) {
+                        backlog.check(lastSent.get());
+                        metrics.delivered(ConsoleMetrics.Transport.SSE, event);
+                        lastSent.set(event.id());
+                        return buffers.wrap(event.sseFrame());
+                    }
+                    if (item instanceof ConsoleFeed.CursorReset reset) {
+                        return text(buffers, "event: reset\ndata: {\"channel\":\"" + reset.channel()
+                                + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n");
+                    }
+                    if (item instanceof ConsoleFeed.Started started) {
+                        lastSent.compareAndSet(-1, started.after());
+                        return text(buffers, "retry: " + settings.sseRetry().toMillis() + "\nid: " + started.after() + "\n\n");
+                    }
+                    return text(buffers, (String) item);
+                });
         Mono<Void> tokenEnds = tokens.invalidation(caller.tokenId()).doOnSuccess(done -> revoked.set(true));
 
-        Flux<DataBuffer> body = Flux.merge(events, heartbeats)
+        Flux<DataBuffer> body = encoded
                 .takeUntilOther(tokenEnds)
                 .takeUntilOther(feed.closing())
                 .concatWith(Mono.fromSupplier(() -> revoked.get()

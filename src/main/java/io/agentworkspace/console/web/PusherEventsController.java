@@ -3,6 +3,7 @@ package io.agentworkspace.console.web;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,22 +47,30 @@ class PusherEventsController {
 
     private final PusherCredentials credentials;
     private final ConsoleEventService console;
+    private final SignedRequests accepted;
     private final Clock clock;
 
-    PusherEventsController(PusherCredentials credentials, ConsoleEventService console, Clock clock) {
+    PusherEventsController(PusherCredentials credentials, ConsoleEventService console, SignedRequests accepted,
+                           Clock clock) {
         this.credentials = credentials;
         this.console = console;
+        this.accepted = accepted;
         this.clock = clock;
     }
 
     private record Publication(String channel, String name, String data, @Nullable String socketId) {
     }
 
+    /** A request whose signature and timestamp verified. */
+    private record Verified(JsonNode body, String signature, long timestamp) {
+    }
+
     @PostMapping("/apps/{appId}/events")
     Mono<ResponseEntity<Map<String, Object>>> trigger(@PathVariable String appId,
                                                       @RequestBody(required = false) @Nullable byte[] body,
                                                       ServerWebExchange exchange) {
-        JsonNode request = verified(appId, body, exchange);
+        Verified verified = verified(appId, body, exchange);
+        JsonNode request = verified.body();
         String name = field(request, "name");
         String data = field(request, "data");
         List<String> channels = new ArrayList<>();
@@ -76,7 +85,7 @@ class PusherEventsController {
         String socketId = request.path("socket_id").isTextual() ? request.path("socket_id").textValue() : null;
         List<Publication> publications = channels.stream()
                 .map(channel -> new Publication(channel, name, data, socketId)).toList();
-        return publish(publications).map(ids -> {
+        return once(verified, publications).map(ids -> {
             Map<String, Long> byChannel = new LinkedHashMap<>();
             for (int i = 0; i < ids.size(); i++) {
                 byChannel.put(publications.get(i).channel(), ids.get(i));
@@ -89,22 +98,27 @@ class PusherEventsController {
     Mono<ResponseEntity<Map<String, Object>>> batch(@PathVariable String appId,
                                                     @RequestBody(required = false) @Nullable byte[] body,
                                                     ServerWebExchange exchange) {
-        JsonNode request = verified(appId, body, exchange);
-        JsonNode batch = request.path("batch");
+        Verified verified = verified(appId, body, exchange);
+        JsonNode batch = verified.body().path("batch");
         if (!batch.isArray() || batch.isEmpty() || batch.size() > MAX_BATCH) {
             throw RejectedCommand.invalid("invalid-batch", "batch", "batch must hold 1-" + MAX_BATCH + " events");
         }
         List<Publication> publications = new ArrayList<>();
         batch.forEach(event -> publications.add(new Publication(field(event, "channel"), field(event, "name"),
                 field(event, "data"), event.path("socket_id").isTextual() ? event.path("socket_id").textValue() : null)));
-        return publish(publications).map(ids -> {
+        return once(verified, publications).map(ids -> {
             List<Map<String, Object>> results = ids.stream().map(id -> Map.<String, Object>of("id", id)).toList();
             return ResponseEntity.ok(Map.of("batch", results));
         });
     }
 
-    /** Validates everything first, so a bad event in a request publishes none of it. */
-    private Mono<List<Long>> publish(List<Publication> publications) {
+    /**
+     * Validates everything first, so a bad event in a request publishes none of it; then publishes only if the
+     * request was not accepted before. A signed request stays verifiable for its whole timestamp window, so it is
+     * remembered until the window ends; one that could not be carried out is forgotten again, so the publisher may
+     * retry it.
+     */
+    private Mono<List<Long>> once(Verified request, List<Publication> publications) {
         for (Publication publication : publications) {
             ConsoleChannels.requireValid(publication.channel());
             ConsoleChannels.requireValidEvent(publication.name());
@@ -113,13 +127,19 @@ class PusherEventsController {
                         "event data must not exceed " + console.maxEventBytes() + " bytes");
             }
         }
-        return Flux.fromIterable(publications)
+        Mono<List<Long>> publish = Flux.fromIterable(publications)
                 .concatMap(publication -> console.publishText(publication.channel(), publication.name(),
                         publication.data(), isJson(publication.data()), publication.socketId()), 16)
                 .collectList();
+        Instant windowEnds = Instant.ofEpochSecond(request.timestamp()).plus(MAX_SKEW).plusSeconds(1);
+        return accepted.claim(request.signature(), windowEnds).flatMap(first -> first
+                ? publish.onErrorResume(failure -> accepted.release(request.signature()).then(Mono.error(failure)))
+                : Mono.error(new ConsoleProblems.Unsigned("replayed-request", "This signed request was accepted "
+                        + "before; sign every request anew (the Pusher SDKs do, unless the same event is sent twice "
+                        + "within one second)")));
     }
 
-    private JsonNode verified(String appId, @Nullable byte[] body, ServerWebExchange exchange) {
+    private Verified verified(String appId, @Nullable byte[] body, ServerWebExchange exchange) {
         byte[] bytes = body == null ? new byte[0] : body;
         Map<String, String> query = exchange.getRequest().getQueryParams().toSingleValueMap();
         String signature = query.get("auth_signature");
@@ -161,7 +181,7 @@ class PusherEventsController {
             if (request == null || !request.isObject()) {
                 throw new IllegalArgumentException();
             }
-            return request;
+            return new Verified(request, signature, seconds);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw RejectedCommand.invalid("malformed-request", null, "The body must be a JSON object");
         }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import org.springframework.lang.Nullable;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
@@ -33,6 +34,7 @@ import reactor.util.concurrent.Queues;
 final class PusherSocket {
 
     static final int MAX_SUBSCRIPTIONS = 100;
+    static final int UNAUTHORIZED = 4009;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
 
@@ -60,7 +62,13 @@ final class PusherSocket {
         this.session = session;
         this.channel = channel;
         this.context = context;
-        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes());
+        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes(),
+                context.settings().closeGrace());
+    }
+
+    /** The id of the last event handed to the connection, 0 before any. */
+    long lastSentId() {
+        return lastSentId;
     }
 
     @Nullable
@@ -191,7 +199,8 @@ final class PusherSocket {
                         }
                         dropSubscription(channel);
                         return Flux.just(errorFrame(4009, "Authorization of " + channel
-                                + " ended: its token was revoked or expired"));
+                                + " ended: its token was revoked or expired"))
+                                .concatWith(Mono.fromRunnable(this::closeIfNothingAuthorized));
                     }));
         }
         frames = frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
@@ -280,6 +289,17 @@ final class PusherSocket {
         control.emitComplete(RETRY_CONCURRENT);
         streams.emitComplete(RETRY_CONCURRENT);
         return true;
+    }
+
+    /**
+     * A connection left with no subscription once its token-bound ones ended belongs to a token that no longer
+     * works: it is closed with 4009, on which pusher-js does not reconnect.
+     */
+    private void closeIfNothingAuthorized() {
+        if (subscriptions.isEmpty() && closeAll()) {
+            PusherSocketHandler.close(session, channel, new CloseStatus(UNAUTHORIZED,
+                    "Unauthorized: the token of this connection was revoked or expired")).subscribe();
+        }
     }
 
     void error(@Nullable Integer code, String message) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -101,24 +100,25 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
             return Mono.empty();
         }
         if (failure instanceof SlowSubscriber || Exceptions.isOverflow(failure)) {
-            long lastId = failure instanceof SlowSubscriber slow ? slow.lastId() : -1;
+            // what the connection was handed, not what its subscription had queued: the queue is dropped unsent
+            long lastId = socket.lastSentId();
             context.metrics().slowDisconnect(ConsoleMetrics.Transport.WS);
             return close(socket.session(), socket.channel(), new CloseStatus(SLOW_CONSUMER,
-                    "Too slow: reconnect and resume after your last id" + (lastId >= 0 ? " (sent " + lastId + ")" : "")));
+                    "Too slow: reconnect and resume after your last id" + (lastId > 0 ? " (sent " + lastId + ")" : "")),
+                    settings.closeGrace());
         }
         log.warn("console WebSocket {} failed: {}", socket.socketId(), failure.toString());
         return close(socket.session(), socket.channel(), new CloseStatus(4200, "Server error, reconnect"));
     }
 
     /** Sends the close frame, then drops the TCP connection if the client does not read it within a second. */
-    private Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status) {
-        if (channel != null) {
-            channel.eventLoop().schedule(() -> {
-                if (channel.isActive()) {
-                    channel.close();
-                }
-            }, HARD_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    static Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status) {
+        return close(session, channel, status, HARD_CLOSE_AFTER);
+    }
+
+    private static Mono<Void> close(WebSocketSession session, @Nullable Channel channel, CloseStatus status,
+                                    Duration grace) {
+        Backlog.dropAfter(channel, grace);
         return session.close(status).onErrorResume(ignored -> Mono.empty());
     }
 

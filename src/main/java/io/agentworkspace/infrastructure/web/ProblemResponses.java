@@ -21,6 +21,7 @@ import org.springframework.web.server.ServerWebInputException;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Turns every exception a handler method raises into {@code application/problem+json}. Validation failures name
@@ -40,6 +41,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 "This token lacks the ability this operation requires.");
         RequiredAbility.of(exchange).ifPresent(ability -> problem.setProperty("requiredAbility", ability));
         return Mono.just(Problems.response(problem, null));
+    }
+
+    /**
+     * The client went away before its answer was written: not an internal error, and there is no one to answer.
+     * Passed on, so the web handler logs it as a lost client (debug), not with a stack trace per request.
+     */
+    @ExceptionHandler(AbortedException.class)
+    Mono<ResponseEntity<ProblemDetail>> clientGone(AbortedException gone) {
+        return Mono.error(gone);
     }
 
     @ExceptionHandler(Exception.class)
