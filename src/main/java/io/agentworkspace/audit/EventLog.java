@@ -1,0 +1,126 @@
+package io.agentworkspace.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.axonframework.common.DateTimeUtils;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.BlockingWork;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads the history in global-index order, in pages and as a live stream. A page never runs past a hole in the
+ * global index that may still fill (an append committed out of index order on MariaDB/MySQL): it stops before it
+ * until the hole fills or is older than the gap timeout. That is what lets a reader continue from the last position
+ * it saw and get every later event once, in order.
+ *
+ * Reads go through JDBC on the blocking pool: payloads are BLOBs, and JDBC hands over their exact stored bytes on
+ * every supported database; the CLI and the chain use the same reads.
+ */
+@Component
+public class EventLog {
+
+    /**
+     * @param next the position to continue after; equal to the query's {@code after} when nothing new is settled
+     */
+    public record Page(List<AuditedEvent> items, long after, long next, int limit) {
+        public boolean progressed() {
+            return next > after;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final BlockingWork blocking;
+    private final HistorySettings settings;
+    private final EventChain.GapRule gaps;
+
+    EventLog(JdbcTemplate jdbc, BlockingWork blocking, HistorySettings settings, EventChain chain) {
+        this.jdbc = jdbc;
+        this.blocking = blocking;
+        this.settings = settings;
+        this.gaps = chain.gapRule();
+    }
+
+    /** Blocking. */
+    public Page page(EventQuery query) {
+        long settled = settledUpTo(query.after(), Math.max(query.limit(), 500));
+        if (settled <= query.after()) {
+            return new Page(List.of(), query.after(), query.after(), query.limit());
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(StoredEvent.COLUMNS).append(", c.hash AS chain_hash"
+                + " FROM DomainEventEntry e LEFT JOIN event_chain c ON c.global_index = e.globalIndex"
+                + " WHERE e.globalIndex > ? AND e.globalIndex <= ?");
+        List<Object> args = new ArrayList<>(List.of(query.after(), settled));
+        if (query.aggregate() != null) {
+            sql.append(" AND e.aggregateIdentifier = ?");
+            args.add(query.aggregate());
+        }
+        if (query.type() != null) {
+            if (query.type().contains(".")) {
+                sql.append(" AND e.payloadType = ?");
+                args.add(query.type());
+            } else {
+                sql.append(" AND e.payloadType LIKE ? ESCAPE '!'");
+                args.add("%." + query.type().replace("!", "!!").replace("_", "!_").replace("%", "!%"));
+            }
+        }
+        if (query.from() != null) {
+            // Axon writes timestamps with exactly three fraction digits, so the strings sort as the instants do
+            sql.append(" AND e.timeStamp >= ?");
+            args.add(DateTimeUtils.formatInstant(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND e.timeStamp < ?");
+            args.add(DateTimeUtils.formatInstant(query.to()));
+        }
+        sql.append(" ORDER BY e.globalIndex LIMIT ?");
+        args.add(query.limit());
+        List<AuditedEvent> items = jdbc.query(sql.toString(),
+                (row, i) -> AuditedEvent.of(StoredEvent.read(row), row.getString("chain_hash")), args.toArray());
+        long next = items.size() == query.limit() ? items.get(items.size() - 1).position() : settled;
+        return new Page(items, query.after(), next, query.limit());
+    }
+
+    public Mono<Page> pageAsync(EventQuery query) {
+        return blocking.call(() -> page(query));
+    }
+
+    /**
+     * Every matching event after the query's position, in order, then (with {@code follow}) each new one as it is
+     * settled, without gap or duplicate. Ends when the subscriber cancels.
+     */
+    public Flux<AuditedEvent> stream(EventQuery query, boolean follow) {
+        return pageAsync(query)
+                .expand(page -> {
+                    if (page.progressed()) {
+                        return pageAsync(query.after(page.next()));
+                    }
+                    return follow ? pageAsync(query.after(page.next())).delaySubscription(settings.pollInterval())
+                            : Mono.empty();
+                })
+                .concatMapIterable(Page::items);
+    }
+
+    /** The highest position up to which every earlier index is either present or a hole old enough to pass. */
+    private long settledUpTo(long after, int window) {
+        List<long[]> scanned = new ArrayList<>();
+        List<String> timestamps = new ArrayList<>();
+        jdbc.query("SELECT globalIndex, timeStamp FROM DomainEventEntry WHERE globalIndex > ? ORDER BY globalIndex LIMIT ?",
+                row -> {
+                    scanned.add(new long[] {row.getLong(1)});
+                    timestamps.add(row.getString(2));
+                }, after, window);
+        long settled = after;
+        for (int i = 0; i < scanned.size(); i++) {
+            long index = scanned.get(i)[0];
+            if (index > settled + 1 && !gaps.settled(timestamps.get(i))) {
+                break;
+            }
+            settled = index;
+        }
+        return settled;
+    }
+}
