@@ -151,7 +151,9 @@ public class EventChain implements SmartLifecycle {
         if (!settings.chainEnabled()) {
             return;
         }
-        chainer = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("event-chain-"));
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("event-chain-");
+        threads.setDaemon(true);
+        chainer = Executors.newSingleThreadScheduledExecutor(threads);
         chainer.scheduleWithFixedDelay(() -> {
             try {
                 catchUp();

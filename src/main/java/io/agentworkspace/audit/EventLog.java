@@ -32,6 +32,9 @@ public class EventLog {
         }
     }
 
+    private static final int WINDOW = 1000;
+    private static final long SCAN_BUDGET = 100_000;
+
     private final JdbcTemplate jdbc;
     private final BlockingWork blocking;
     private final HistorySettings settings;
@@ -44,16 +47,36 @@ public class EventLog {
         this.gaps = chain.gapRule();
     }
 
-    /** Blocking. */
+    /**
+     * Blocking. A filtered page scans on through the history until it is full, the settled end is reached, or
+     * {@link #SCAN_BUDGET} positions were examined; {@code next} then says where to continue.
+     */
     public Page page(EventQuery query) {
-        long settled = settledUpTo(query.after(), Math.max(query.limit(), 500));
-        if (settled <= query.after()) {
-            return new Page(List.of(), query.after(), query.after(), query.limit());
+        List<AuditedEvent> items = new ArrayList<>();
+        long cursor = query.after();
+        long scanned = 0;
+        while (true) {
+            Scan scan = settledUpTo(cursor, Math.max(query.limit(), WINDOW));
+            if (scan.settled() <= cursor) {
+                return new Page(items, query.after(), cursor, query.limit());
+            }
+            items.addAll(read(query, cursor, scan.settled(), query.limit() - items.size()));
+            if (items.size() == query.limit()) {
+                return new Page(items, query.after(), items.get(items.size() - 1).position(), query.limit());
+            }
+            scanned += scan.settled() - cursor;
+            cursor = scan.settled();
+            if (!scan.more() || scanned >= SCAN_BUDGET) {
+                return new Page(items, query.after(), cursor, query.limit());
+            }
         }
+    }
+
+    private List<AuditedEvent> read(EventQuery query, long after, long settled, int limit) {
         StringBuilder sql = new StringBuilder("SELECT ").append(StoredEvent.COLUMNS).append(", c.hash AS chain_hash"
                 + " FROM DomainEventEntry e LEFT JOIN event_chain c ON c.global_index = e.globalIndex"
                 + " WHERE e.globalIndex > ? AND e.globalIndex <= ?");
-        List<Object> args = new ArrayList<>(List.of(query.after(), settled));
+        List<Object> args = new ArrayList<>(List.of(after, settled));
         if (query.aggregate() != null) {
             sql.append(" AND e.aggregateIdentifier = ?");
             args.add(query.aggregate());
@@ -77,11 +100,9 @@ public class EventLog {
             args.add(DateTimeUtils.formatInstant(query.to()));
         }
         sql.append(" ORDER BY e.globalIndex LIMIT ?");
-        args.add(query.limit());
-        List<AuditedEvent> items = jdbc.query(sql.toString(),
+        args.add(limit);
+        return jdbc.query(sql.toString(),
                 (row, i) -> AuditedEvent.of(StoredEvent.read(row), row.getString("chain_hash")), args.toArray());
-        long next = items.size() == query.limit() ? items.get(items.size() - 1).position() : settled;
-        return new Page(items, query.after(), next, query.limit());
     }
 
     public Mono<Page> pageAsync(EventQuery query) {
@@ -104,23 +125,28 @@ public class EventLog {
                 .concatMapIterable(Page::items);
     }
 
-    /** The highest position up to which every earlier index is either present or a hole old enough to pass. */
-    private long settledUpTo(long after, int window) {
-        List<long[]> scanned = new ArrayList<>();
+    /**
+     * @param settled the highest position up to which every earlier index is present or a hole old enough to pass
+     * @param more    whether rows beyond the scanned window may follow
+     */
+    private record Scan(long settled, boolean more) {
+    }
+
+    private Scan settledUpTo(long after, int window) {
+        List<Long> indexes = new ArrayList<>();
         List<String> timestamps = new ArrayList<>();
         jdbc.query("SELECT globalIndex, timeStamp FROM DomainEventEntry WHERE globalIndex > ? ORDER BY globalIndex LIMIT ?",
                 row -> {
-                    scanned.add(new long[] {row.getLong(1)});
+                    indexes.add(row.getLong(1));
                     timestamps.add(row.getString(2));
                 }, after, window);
         long settled = after;
-        for (int i = 0; i < scanned.size(); i++) {
-            long index = scanned.get(i)[0];
-            if (index > settled + 1 && !gaps.settled(timestamps.get(i))) {
-                break;
+        for (int i = 0; i < indexes.size(); i++) {
+            if (indexes.get(i) > settled + 1 && !gaps.settled(timestamps.get(i))) {
+                return new Scan(settled, false);
             }
-            settled = index;
+            settled = indexes.get(i);
         }
-        return settled;
+        return new Scan(settled, indexes.size() == window);
     }
 }

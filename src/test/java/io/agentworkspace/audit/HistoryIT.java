@@ -34,6 +34,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.project.ProjectRegistered;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.BulkEvents;
 import io.agentworkspace.support.MySqlProfile;
@@ -72,6 +73,8 @@ class HistoryIT {
     PlatformTransactionManager transactions;
     @Autowired
     TokenIssuance issuance;
+    @Autowired
+    org.axonframework.eventsourcing.eventstore.EventStore eventStore;
     @LocalServerPort
     int port;
 
@@ -253,6 +256,39 @@ class HistoryIT {
             stream.dispose();
             sseStream.dispose();
         }
+    }
+
+    @Test
+    void aStoredRevisionOneRegistrationReplaysAsRevisionTwoAndNewOnesNameTheirCaller() {
+        String oldProject = BulkEvents.uuid();
+        String v1 = "{\"projectId\":\"" + oldProject + "\",\"name\":\"old-" + oldProject + "\",\"sourceKind\":\"git-url\","
+                + "\"source\":\"https://127.0.0.1:9/old/repo.git\",\"registeredAt\":\"2026-01-02T03:04:05.678Z\"}";
+        jdbc.update("INSERT INTO DomainEventEntry (aggregateIdentifier, sequenceNumber, type, eventIdentifier, metaData, "
+                        + "payload, payloadRevision, payloadType, timeStamp) VALUES (?, 0, 'Project', ?, ?, ?, '1', ?, ?)",
+                oldProject, BulkEvents.uuid(), "{}".getBytes(), v1.getBytes(), ProjectRegistered.class.getName(),
+                "2026-01-02T03:04:05.678Z");
+
+        List<? extends org.axonframework.eventhandling.DomainEventMessage<?>> replayed =
+                eventStore.readEvents(oldProject).asStream().toList();
+        assertThat(replayed).hasSize(1);
+        ProjectRegistered upcast = (ProjectRegistered) replayed.get(0).getPayload();
+        assertThat(upcast.registeredBy()).isEqualTo("unknown");
+        assertThat(upcast.name()).isEqualTo("old-" + oldProject);
+        // the projection received it too (the read model has the old project)
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM projects WHERE id = ?", Integer.class, oldProject) == 1);
+        // auditors see it as stored: revision 1, no registeredBy
+        JsonNode stored = page("/api/events?aggregate=" + oldProject + "&type=ProjectRegistered").get("items").get(0);
+        assertThat(stored.get("revision").asText()).isEqualTo("1");
+        assertThat(stored.get("payload").has("registeredBy")).isFalse();
+
+        String fresh = http.post().uri("/api/projects").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("name", "new-" + oldProject, "gitUrl", "https://127.0.0.1:9/new/repo.git"))
+                .exchange().expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("id").asText();
+        JsonNode registered = page("/api/events?aggregate=" + fresh + "&type=ProjectRegistered").get("items").get(0);
+        assertThat(registered.get("revision").asText()).isEqualTo("2");
+        assertThat(registered.at("/payload/registeredBy").asText()).isEqualTo(admin.substring(3, 19));
     }
 
     private static long readPosition(ObjectMapper json, String line) {
