@@ -197,7 +197,13 @@ final class Rebuild implements Runnable {
         return transactions.execute(status -> {
             List<TrackingToken> tokens = new ArrayList<>();
             for (int segment : tokenStore.fetchSegments(projection.processingGroup())) {
-                tokens.add(tokenStore.fetchToken(projection.processingGroup(), segment));
+                try {
+                    tokens.add(tokenStore.fetchToken(projection.processingGroup(), segment));
+                } catch (org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException claimedElsewhere) {
+                    throw new IllegalStateException("the live processor of projection " + projection.name()
+                            + " runs on another node: start the rebuild there (POST /api/projections/"
+                            + projection.name() + "/rebuild)");
+                }
                 tokenStore.releaseClaim(projection.processingGroup(), segment);
             }
             return tokens;
