@@ -113,7 +113,9 @@ public class EventLog {
      * Every matching event after the query's position, in order, then (with {@code follow}) each new one as it is
      * settled, without gap or duplicate. Ends when the subscriber cancels.
      */
-    public Flux<AuditedEvent> stream(EventQuery query, boolean follow) {
+    public Flux<AuditedEvent> stream(EventQuery requested, boolean follow) {
+        EventQuery query = new EventQuery(requested.after(), requested.aggregate(), requested.type(), requested.from(),
+                requested.to(), EventQuery.MAX_LIMIT);
         return pageAsync(query)
                 .expand(page -> {
                     if (page.progressed()) {

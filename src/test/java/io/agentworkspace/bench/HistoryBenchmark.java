@@ -1,0 +1,213 @@
+package io.agentworkspace.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import io.agentworkspace.support.AppProcess;
+import io.agentworkspace.support.BulkEvents;
+import io.agentworkspace.support.StandaloneEventStore;
+import io.agentworkspace.support.TestServices;
+
+/**
+ * History at volume on MariaDB: 1M events (token issuances, 1000 per transaction), then, against the packaged
+ * application running as a process of its own:
+ * - chaining: from an empty chain until every event is linked (events/s);
+ * - replay: the whole history over HTTP as NDJSON ({@code /api/events/stream?follow=false}), counted line by
+ *   line by this driver (events/s), three runs;
+ * - rebuild: {@code POST /api/projections/api-tokens/rebuild} from position 0 until switched in (events/s), three
+ *   runs (the live processors are set at the head first, so only the rebuild works);
+ * - Kafka export: a restart with the export on, from position 0 until its token reaches the head (events/s).
+ * Each figure comes with host CPU busy %, the application's and MariaDB's CPU time, and this driver's.
+ *
+ * Run: deploy/dev/bench.sh HistoryBenchmark [events] [runs]  (needs target/agent-workspace-*.jar: ./mvnw package -DskipTests)
+ */
+public final class HistoryBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String database = TestServices.createDatabase();
+        Path dir = Files.createTempDirectory("history-bench");
+        Long mariaDb = pidOf(Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid"));
+        try (StandaloneEventStore store = new StandaloneEventStore(database)) {
+            long seeded = System.nanoTime();
+            BulkEvents bulk = store.bulk();
+            for (int done = 0; done < events; done += 10_000) {
+                bulk.issueTokens(Math.min(10_000, events - done), 1000);
+            }
+            long head = store.jdbc().queryForObject("SELECT MAX(globalIndex) FROM DomainEventEntry", Long.class);
+            System.out.printf("History benchmark: %d events seeded in %.1f s (MariaDB %s); %d run(s) per figure%n", events,
+                    (System.nanoTime() - seeded) / 1e9, store.jdbc().queryForObject("SELECT VERSION()", String.class), runs);
+            // live processors start at the head: the rebuild and the export are then the only projection work
+            for (String processor : List.of("projects", "api-tokens", "workspace-cloner")) {
+                store.jdbc().update("INSERT INTO TokenEntry (processorName, segment, token, tokenType, timestamp) VALUES (?, 0, ?, ?, ?)",
+                        processor, ("{\"index\":" + head + ",\"gaps\":[]}").getBytes(StandardCharsets.UTF_8),
+                        "org.axonframework.eventhandling.GapAwareTrackingToken", java.time.Instant.now().toString());
+            }
+            Map<String, Object> properties = properties(database);
+            properties.put("agent.kafka.export.enabled", "false");
+            System.out.println("| measure | events | events/s median | min–max | app CPU µs/event | CPU |");
+            System.out.println("|---|---|---|---|---|---|");
+            try (AppProcess app = AppProcess.start(dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                String token = Files.readString(dir.resolve("data/admin-token")).strip();
+                Meter meter = new Meter(app.pid(), mariaDb);
+                Meter.Mark chainStart = meter.mark();
+                long chained;
+                do {
+                    Thread.sleep(200);
+                    chained = store.jdbc().queryForObject("SELECT chain_seq FROM event_chain_head", Long.class);
+                } while (chained < events);
+                meter.report("chain (hash + link)", chained, List.of(chainStart.rate(chained)), chainStart);
+
+                List<Double> replayRates = new ArrayList<>();
+                Meter.Mark firstReplay = null;
+                long replayed = 0;
+                for (int run = 0; run <= runs; run++) {
+                    Meter.Mark mark = meter.mark();
+                    replayed = replay(app.baseUrl(), token);
+                    if (run > 0) { // the first run warms up
+                        replayRates.add(mark.rate(replayed));
+                        firstReplay = firstReplay == null ? mark : firstReplay;
+                    }
+                }
+                meter.report("replay over HTTP, NDJSON", replayed, replayRates, firstReplay);
+
+                List<Double> rebuildRates = new ArrayList<>();
+                Meter.Mark firstRebuild = null;
+                long rebuilt = 0;
+                for (int run = 0; run < runs; run++) {
+                    Meter.Mark mark = meter.mark();
+                    rebuilt = rebuild(app.baseUrl(), token);
+                    rebuildRates.add(mark.rate(rebuilt));
+                    firstRebuild = firstRebuild == null ? mark : firstRebuild;
+                }
+                meter.report("rebuild api-tokens (shadow build + switch)", rebuilt, rebuildRates, firstRebuild);
+            }
+            properties.put("agent.kafka.export.enabled", "true");
+            properties.put("agent.kafka.export.topic", "history-bench-" + database);
+            try (AppProcess app = AppProcess.start(dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                Meter meter = new Meter(app.pid(), mariaDb);
+                Meter.Mark mark = meter.mark();
+                long exported;
+                do {
+                    Thread.sleep(200);
+                    exported = exportPosition(store);
+                } while (exported < head);
+                meter.report("Kafka export (acks=all, 500/batch)", events, List.of(mark.rate(events)), mark);
+            }
+        } finally {
+            TestServices.execute("DROP DATABASE " + database);
+        }
+    }
+
+    private static long exportPosition(StandaloneEventStore store) {
+        List<byte[]> tokens = store.jdbc().queryForList("SELECT token FROM TokenEntry WHERE processorName = 'kafka-export'", byte[].class);
+        if (tokens.isEmpty() || tokens.get(0) == null) {
+            return -1;
+        }
+        String json = new String(tokens.get(0), StandardCharsets.UTF_8);
+        java.util.regex.Matcher index = java.util.regex.Pattern.compile("\"index\":(\\d+)").matcher(json);
+        return index.find() ? Long.parseLong(index.group(1)) : -1;
+    }
+
+    private static long replay(String baseUrl, String token) throws Exception {
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newSingleThreadExecutor()).build();
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl
+                        + "/api/events/stream?follow=false")).header("Authorization", "Bearer " + token)
+                .header("Accept", "application/x-ndjson").build(), HttpResponse.BodyHandlers.ofInputStream());
+        long lines = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            while (reader.readLine() != null) {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static long rebuild(String baseUrl, String token) throws Exception {
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newSingleThreadExecutor()).build();
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/projections/api-tokens/rebuild"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (started.statusCode() != 202) {
+            throw new IllegalStateException("rebuild refused: " + started.body());
+        }
+        while (true) {
+            Thread.sleep(500);
+            String view = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/projections/api-tokens"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).get("rebuild");
+            String state = node.get("state").asText();
+            if ("done".equals(state)) {
+                return node.get("processed").asLong();
+            }
+            if (!"building".equals(state) && !"switching".equals(state)) {
+                throw new IllegalStateException("rebuild " + state + ": " + view);
+            }
+        }
+    }
+
+    private static Map<String, Object> properties(String database) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", TestServices.jdbcUrl(database));
+        properties.put("spring.datasource.username", TestServices.mariaDbUser());
+        properties.put("spring.datasource.password", TestServices.mariaDbPassword());
+        properties.put("spring.r2dbc.url", TestServices.r2dbcUrl(database));
+        properties.put("spring.r2dbc.username", TestServices.mariaDbUser());
+        properties.put("spring.r2dbc.password", TestServices.mariaDbPassword());
+        properties.put("spring.data.redis.host", TestServices.redis().host());
+        properties.put("spring.data.redis.port", TestServices.redis().port());
+        properties.put("spring.kafka.bootstrap-servers", TestServices.kafkaBootstrap());
+        properties.put("agent.auth.bootstrap-admin-token", "true");
+        return properties;
+    }
+
+    private static Long pidOf(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Host, application, MariaDB and driver CPU between two marks. */
+    private record Meter(HostCpu app, HostCpu db) {
+        Meter(long appPid, Long dbPid) {
+            this(new HostCpu(appPid), new HostCpu(dbPid));
+        }
+
+        record Mark(HostCpu.Sample app, HostCpu.Sample db) {
+            double rate(long events) {
+                return events / ((System.nanoTime() - app.wallNanos()) / 1e9);
+            }
+        }
+
+        Mark mark() {
+            return new Mark(app.sample(), db.sample());
+        }
+
+        void report(String measure, long events, List<Double> rates, Mark from) {
+            HostCpu.Sample appNow = app.sample();
+            HostCpu.Sample dbNow = db.sample();
+            double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted[sorted.length / 2];
+            double appMicros = HostCpu.serverSeconds(from.app(), appNow) * 1e6 / Math.max(1, events * (long) rates.size());
+            System.out.printf("| %s | %d | %.0f | %.0f–%.0f | %.1f | %s, MariaDB CPU %.2fs |%n", measure, events, median,
+                    sorted[0], sorted[sorted.length - 1], appMicros, HostCpu.describe(from.app(), appNow).replace("server", "app"),
+                    HostCpu.serverSeconds(from.db(), dbNow));
+        }
+    }
+}
