@@ -113,7 +113,12 @@ public class EventLog {
      * Every matching event after the query's position, in order, then (with {@code follow}) each new one as it is
      * settled, without gap or duplicate. Ends when the subscriber cancels.
      */
-    public Flux<AuditedEvent> stream(EventQuery requested, boolean follow) {
+    public Flux<AuditedEvent> stream(EventQuery query, boolean follow) {
+        return pages(query, follow).concatMapIterable(page -> page);
+    }
+
+    /** As {@link #stream}, a page of up to 1000 events at a time (never an empty one): for writers that batch. */
+    public Flux<List<AuditedEvent>> pages(EventQuery requested, boolean follow) {
         EventQuery query = new EventQuery(requested.after(), requested.aggregate(), requested.type(), requested.from(),
                 requested.to(), EventQuery.MAX_LIMIT);
         return pageAsync(query)
@@ -124,7 +129,8 @@ public class EventLog {
                     return follow ? pageAsync(query.after(page.next())).delaySubscription(settings.pollInterval())
                             : Mono.empty();
                 })
-                .concatMapIterable(Page::items);
+                .map(Page::items)
+                .filter(items -> !items.isEmpty());
     }
 
     /**

@@ -62,7 +62,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     private void awaitHealthy(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newSingleThreadExecutor())
+        HttpClient http = HttpClient.newBuilder().executor(daemonThread())
                 .connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -110,6 +110,15 @@ public final class AppProcess implements AutoCloseable {
                 kill();
             }
         }
+    }
+
+    /** An executor for a JDK HttpClient that never keeps the JVM alive (and never falls back to the common pool). */
+    public static java.util.concurrent.Executor daemonThread() {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "http-client");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static String javaBinary() {

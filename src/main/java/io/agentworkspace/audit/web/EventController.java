@@ -1,8 +1,14 @@
 package io.agentworkspace.audit.web;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.lang.Nullable;
@@ -35,8 +41,11 @@ class EventController {
     private final ChainVerification verification;
     private final ApiTokens tokens;
     private final BlockingWork blocking;
+    private final ObjectMapper json;
 
-    EventController(EventLog log, ChainVerification verification, ApiTokens tokens, BlockingWork blocking) {
+    EventController(EventLog log, ChainVerification verification, ApiTokens tokens, BlockingWork blocking,
+                    ObjectMapper json) {
+        this.json = json.copy().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.log = log;
         this.verification = verification;
         this.tokens = tokens;
@@ -51,14 +60,17 @@ class EventController {
         return log.pageAsync(EventQuery.parse(after, aggregate, type, from, to, limit));
     }
 
+    /** Written a page of lines at a time: one write and flush per page, not per event. */
     @GetMapping(value = "/stream", produces = MediaType.APPLICATION_NDJSON_VALUE)
     @PreAuthorize("hasAuthority('events:read')")
-    Flux<AuditedEvent> ndjson(@RequestParam(required = false) String after, @RequestParam(required = false) String aggregate,
+    Flux<DataBuffer> ndjson(@RequestParam(required = false) String after, @RequestParam(required = false) String aggregate,
                               @RequestParam(required = false) String type, @RequestParam(required = false) String from,
                               @RequestParam(required = false) String to, @RequestParam(defaultValue = "true") boolean follow,
                               @AuthenticationPrincipal TokenPrincipal caller) {
         EventQuery query = EventQuery.parse(after, aggregate, type, from, to, null);
-        return log.stream(query, follow).takeUntilOther(tokens.invalidation(caller.tokenId()));
+        return log.pages(query, follow)
+                .map(this::lines)
+                .takeUntilOther(tokens.invalidation(caller.tokenId()));
     }
 
     @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -97,6 +109,19 @@ class EventController {
         long afterSeq = EventQuery.position("after", after);
         int size = EventQuery.parse(null, null, null, null, null, limit).limit();
         return blocking.call(() -> verification.checkpoints(afterSeq, size));
+    }
+
+    private DataBuffer lines(List<AuditedEvent> events) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(events.size() * 512);
+        try {
+            for (AuditedEvent event : events) {
+                json.writeValue(bytes, event);
+                bytes.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return DefaultDataBufferFactory.sharedInstance.wrap(bytes.toByteArray());
     }
 
     private static String simpleName(String type) {
