@@ -33,6 +33,9 @@ import io.agentworkspace.support.TestServices;
  */
 public final class HistoryBenchmark {
 
+    /** The application as production runs it: C2 compiler, G1, a fixed heap. */
+    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -59,7 +62,7 @@ public final class HistoryBenchmark {
             properties.put("agent.kafka.export.enabled", "false");
             System.out.println("| measure | events | events/s median | min–max | app CPU µs/event | CPU |");
             System.out.println("|---|---|---|---|---|---|");
-            try (AppProcess app = AppProcess.start(dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+            try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
                 Meter meter = new Meter(app.pid(), mariaDb);
                 Meter.Mark chainStart = meter.mark();
                 long chainedBefore = store.jdbc().queryForObject("SELECT chain_seq FROM event_chain_head", Long.class);
@@ -97,7 +100,7 @@ public final class HistoryBenchmark {
             }
             properties.put("agent.kafka.export.enabled", "true");
             properties.put("agent.kafka.export.topic", "history-bench-" + database);
-            try (AppProcess app = AppProcess.start(dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+            try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
                 Meter meter = new Meter(app.pid(), mariaDb);
                 Meter.Mark mark = meter.mark();
                 long before = Math.max(0, exportPosition(store));

@@ -44,12 +44,21 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the jar with these arguments (plus a free port) and waits until its health endpoint answers. */
+    /**
+     * Starts the jar with these arguments (plus a free port) and waits until its health endpoint answers. Tuned to
+     * start fast (C1 only): for tests; benchmarks pass their own JVM options.
+     */
     public static AppProcess start(Path dataDir, String profiles, Map<String, Object> properties, Duration timeout)
             throws IOException, InterruptedException {
+        return start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), dataDir, profiles, properties, timeout);
+    }
+
+    public static AppProcess start(List<String> jvmOptions, Path dataDir, String profiles, Map<String, Object> properties,
+                                   Duration timeout) throws IOException, InterruptedException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-jar", jar().toAbsolutePath().toString(),
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-jar", jar().toAbsolutePath().toString(),
                 "--spring.profiles.active=" + profiles, "--server.port=" + port, "--server.address=127.0.0.1",
                 "--agent.data-dir=" + dataDir));
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
