@@ -39,6 +39,7 @@ public final class HistoryBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> phases = List.of((args.length > 2 ? args[2] : "chain,replay,rebuild,export").split(","));
         String database = TestServices.createDatabase();
         Path dir = Files.createTempDirectory("history-bench");
         Long mariaDb = pidOf(Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid"));
@@ -62,6 +63,7 @@ public final class HistoryBenchmark {
             properties.put("agent.kafka.export.enabled", "false");
             System.out.println("| measure | events | events/s median | min–max | app CPU µs/event | CPU |");
             System.out.println("|---|---|---|---|---|---|");
+            if (phases.contains("chain") || phases.contains("replay") || phases.contains("rebuild"))
             try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
                 Meter meter = new Meter(app.pid(), mariaDb);
                 Meter.Mark chainStart = meter.mark();
@@ -77,7 +79,7 @@ public final class HistoryBenchmark {
                 List<Double> replayRates = new ArrayList<>();
                 Meter.Mark firstReplay = null;
                 long replayed = 0;
-                for (int run = 0; run <= runs; run++) {
+                for (int run = 0; run <= runs && phases.contains("replay"); run++) {
                     Meter.Mark mark = meter.mark();
                     replayed = replay(app.baseUrl(), token);
                     if (run > 0) { // the first run warms up
@@ -85,32 +87,41 @@ public final class HistoryBenchmark {
                         firstReplay = firstReplay == null ? mark : firstReplay;
                     }
                 }
-                meter.report("replay over HTTP, NDJSON", replayed, replayRates, firstReplay);
+                if (phases.contains("replay")) {
+                    meter.report("replay over HTTP, NDJSON", replayed, replayRates, firstReplay);
+                }
 
                 List<Double> rebuildRates = new ArrayList<>();
                 Meter.Mark firstRebuild = null;
                 long rebuilt = 0;
-                for (int run = 0; run < runs; run++) {
+                for (int run = 0; run < runs && phases.contains("rebuild"); run++) {
                     Meter.Mark mark = meter.mark();
                     rebuilt = rebuild(app.baseUrl(), token);
                     rebuildRates.add(mark.rate(rebuilt));
                     firstRebuild = firstRebuild == null ? mark : firstRebuild;
                 }
-                meter.report("rebuild api-tokens (shadow build + switch)", rebuilt, rebuildRates, firstRebuild);
+                if (phases.contains("rebuild")) {
+                    meter.report("rebuild api-tokens (shadow build + switch)", rebuilt, rebuildRates, firstRebuild);
+                }
             }
-            properties.put("agent.kafka.export.enabled", "true");
-            properties.put("agent.kafka.export.topic", "history-bench-" + database);
-            try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
-                Meter meter = new Meter(app.pid(), mariaDb);
-                Meter.Mark mark = meter.mark();
-                long before = Math.max(0, exportPosition(store));
-                long exported;
-                do {
-                    Thread.sleep(200);
-                    exported = exportPosition(store);
-                } while (exported < head);
-                meter.report("Kafka export (acks=all, 500/batch, after the start-up)", exported - before,
-                        List.of(mark.rate(exported - before)), mark);
+            if (phases.contains("export")) {
+                properties.put("agent.kafka.export.enabled", "true");
+                properties.put("agent.kafka.export.topic", "history-bench-" + database);
+                try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                    // the export starts with the application: measured from the first position seen once it is up
+                    Meter meter = new Meter(app.pid(), mariaDb);
+                    Meter.Mark mark = meter.mark();
+                    long firstNanos = System.nanoTime();
+                    long first = exportedPosition(app.baseUrl());
+                    long position = first;
+                    while (position < head) {
+                        Thread.sleep(200);
+                        position = exportedPosition(app.baseUrl());
+                    }
+                    double rate = (position - first) / ((System.nanoTime() - firstNanos) / 1e9);
+                    meter.report("Kafka export (acks=all, 500/batch; from position " + first + ")", position - first,
+                            List.of(rate), mark);
+                }
             }
         } finally {
             TestServices.execute("DROP DATABASE " + database);
@@ -129,6 +140,15 @@ public final class HistoryBenchmark {
         store.jdbc().update("INSERT INTO api_tokens (token_id, name, abilities, preset, secret_sha256, issued_at, issued_by) "
                 + "VALUES (?, 'benchmark', '*', 'admin', ?, CURRENT_TIMESTAMP(6), 'benchmark')", minted.tokenId(), minted.secretSha256());
         return minted.plaintext();
+    }
+
+    /** The export's position as the application reports it (gauge agent.processor.position, sampled each second). */
+    private static long exportedPosition(String baseUrl) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl + "/actuator/prometheus").toURL().openConnection();
+        String metrics = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher gauge = java.util.regex.Pattern
+                .compile("agent_processor_position\\{[^}]*processor=\"kafka-export\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        return gauge.find() ? (long) Double.parseDouble(gauge.group(1)) : -1;
     }
 
     private static long exportPosition(StandaloneEventStore store) {
