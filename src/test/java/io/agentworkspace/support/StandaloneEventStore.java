@@ -26,7 +26,7 @@ public final class StandaloneEventStore implements AutoCloseable {
 
     public StandaloneEventStore(String database) {
         dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(TestServices.jdbcUrl(database));
+        dataSource.setJdbcUrl(TestServices.jdbcUrl(database) + "?useBulkStmts=false");
         dataSource.setUsername(TestServices.mariaDbUser());
         dataSource.setPassword(TestServices.mariaDbPassword());
         dataSource.setMaximumPoolSize(8);
