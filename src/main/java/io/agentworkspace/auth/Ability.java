@@ -21,6 +21,7 @@ public enum Ability {
     SECRETS_READ("secrets:read"),
     SECRETS_WRITE("secrets:write"),
     TOKENS_MANAGE("tokens:manage"),
+    DEVICES_PAIR("devices:pair"),
     EVENTS_READ("events:read"),
     PROJECTIONS_READ("projections:read"),
     PROJECTIONS_REBUILD("projections:rebuild"),

@@ -3,6 +3,7 @@ package io.agentworkspace.auth;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -17,15 +18,19 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 import io.agentworkspace.infrastructure.web.ProblemWriter;
 import io.agentworkspace.infrastructure.web.Problems;
 
 /**
  * Spring Security for WebFlux, stateless: a bearer token on every request except the public endpoints modules
- * declare; abilities are checked on each handler with {@code @PreAuthorize("hasAuthority('<ability>')")}.
+ * declare; the ability each handler declares with {@code @PreAuthorize("hasAuthority('<ability>')")} is checked
+ * in the filter chain before the body is read ({@link HandlerAbilities}), and again by method security.
  * Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403 naming nothing about the token.
  */
 @Configuration(proxyBeanMethods = false)
@@ -39,9 +44,24 @@ class SecurityConfiguration {
                 "/actuator/info", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**"));
     }
 
+    /** The phone has no token yet when it pairs: the single-use code is its credential. */
+    @Bean
+    PublicEndpoints pairingEndpoint() {
+        return () -> List.of(ServerWebExchangeMatchers.pathMatchers(org.springframework.http.HttpMethod.POST, "/api/pair"));
+    }
+
+    /** Requests the firewall rejects (encoded slashes, control characters, ...) get a problem body too. */
+    @Bean
+    ServerExchangeRejectedHandler rejectedAsProblem(ProblemWriter problems) {
+        return (exchange, rejected) -> problems.write(exchange, Problems.of(HttpStatus.BAD_REQUEST, "rejected-request",
+                "The request was rejected: its path or headers hold characters or encodings that are not allowed."),
+                null);
+    }
+
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, TokenAuthenticationManager tokens, ProblemWriter problems,
-                               List<PublicEndpoints> publicEndpoints) {
+                               List<PublicEndpoints> publicEndpoints,
+                               @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping handlers) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, failure) -> {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
@@ -70,7 +90,7 @@ class SecurityConfiguration {
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .matchers(open.toArray(ServerWebExchangeMatcher[]::new)).permitAll()
-                        .anyExchange().authenticated())
+                        .anyExchange().access(new HandlerAbilities(handlers)))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden))

@@ -8,7 +8,7 @@ import org.springframework.lang.Nullable;
  */
 public class RejectedCommand extends RuntimeException {
 
-    public enum Reason { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE }
+    public enum Reason { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE, TOO_MANY_ATTEMPTS }
 
     private final Reason reason;
     private final String problem;
@@ -36,6 +36,20 @@ public class RejectedCommand extends RuntimeException {
 
     public static RejectedCommand notFound(String problem, String message) {
         return new RejectedCommand(Reason.NOT_FOUND, problem, null, message);
+    }
+
+    /** Too many attempts; the client may try again after {@code retryAfterSeconds}. */
+    public static RejectedCommand tooManyAttempts(String problem, String message, long retryAfterSeconds) {
+        RejectedCommand rejected = new RejectedCommand(Reason.TOO_MANY_ATTEMPTS, problem, null, message);
+        rejected.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        return rejected;
+    }
+
+    private long retryAfterSeconds;
+
+    /** Seconds before a retry makes sense, or 0 when not applicable. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Reason reason() {

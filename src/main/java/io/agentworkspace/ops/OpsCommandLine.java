@@ -76,7 +76,7 @@ public final class OpsCommandLine {
                 return switch (rejected.reason()) {
                     case INVALID, NOT_FOUND -> BAD_INPUT;
                     case CONFLICT -> CONFLICT;
-                    case UNAVAILABLE -> UNAVAILABLE;
+                    case UNAVAILABLE, TOO_MANY_ATTEMPTS -> UNAVAILABLE;
                 };
             }
             ops.err().println("error: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage()));

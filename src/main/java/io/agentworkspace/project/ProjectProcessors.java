@@ -5,6 +5,8 @@ import org.axonframework.config.ConfigurerModule;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.agentworkspace.console.ConsoleBridge;
+
 @Configuration(proxyBeanMethods = false)
 class ProjectProcessors {
 
@@ -19,5 +21,11 @@ class ProjectProcessors {
                 .registerPooledStreamingEventProcessorConfiguration(WorkspaceCloner.PROCESSOR,
                         (config, builder) -> builder.batchSize(1).initialSegmentCount(settings.cloneConcurrency()))
                 .registerTransactionManager(WorkspaceCloner.PROCESSOR, config -> NoTransactionManager.INSTANCE));
+    }
+
+    /** The console bridge waits for its appends; it writes nothing of its own besides its token. */
+    @Bean
+    ConfigurerModule projectConsoleBridgeProcessor() {
+        return ConsoleBridge.processor(ProjectConsoleBridge.PROCESSOR);
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -44,6 +45,7 @@ class WorkspaceCloner implements DisposableBean {
     static final String PROCESSOR = "workspace-cloner";
     private static final Logger log = LoggerFactory.getLogger(WorkspaceCloner.class);
     private static final int MAX_REASON = 500;
+    static final int HANDLER_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 
     private final Workspaces workspaces;
     private final WorkspaceLocks locks;
@@ -64,7 +66,9 @@ class WorkspaceCloner implements DisposableBean {
         this.jobs = Executors.newFixedThreadPool(settings.cloneConcurrency(), new CustomizableThreadFactory("workspace-clone-"));
     }
 
+    /** A clone may take minutes (agent.projects.clone-timeout); Axon would interrupt a handler after 30 s. */
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = HANDLER_TIMEOUT_MS, warningThresholdMs = 300_000, warningIntervalMs = 60_000)
     void on(ProjectRegistered registered) {
         if (outcomeRecorded(registered.projectId())) {
             return;

@@ -1,10 +1,12 @@
 package io.agentworkspace.workspace;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 
 /** Where each project's workspace lives: {@code <data>/workspaces/<projectId>}. */
@@ -24,5 +26,28 @@ public class Workspaces {
     /** The workspace directory of a project; the id must be a UUID, so it can never name a path outside the root. */
     public Path of(String projectId) {
         return root.resolve(UUID.fromString(projectId).toString());
+    }
+
+    /**
+     * The workspace directory of a project as a request names it: refused when the id is not a UUID, not found
+     * when the project has no workspace (unknown, or not cloned yet).
+     */
+    public Path existing(String projectId) {
+        if (!isUuid(projectId)) {
+            throw RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID");
+        }
+        Path workspace = of(projectId);
+        if (!Files.isDirectory(workspace)) {
+            throw RejectedCommand.notFound("workspace-not-found", "Project " + projectId + " has no workspace.");
+        }
+        return workspace;
+    }
+
+    public static boolean isUuid(String id) {
+        try {
+            return UUID.fromString(id).toString().equals(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -25,6 +25,7 @@ public final class AdminToken {
 
     public static WebTestClient authorize(WebTestClient http, String token) {
         return http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .filter(ApiCaptures.filter())
                 .responseTimeout(Duration.ofSeconds(30)).build();
     }
 }

@@ -7,6 +7,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /** Points a test application context at the real services: a fresh MariaDB database, Redis, optionally Kafka. */
 public final class MySqlProfile {
 
+    /** The master key every test node shares (like the nodes of one installation); test-only, never a real key. */
+    public static final String TEST_MASTER_KEY = "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=";
+
     private MySqlProfile() {
     }
 
@@ -20,6 +23,7 @@ public final class MySqlProfile {
         registry.add("spring.data.redis.host", () -> TestServices.redis().host());
         registry.add("spring.data.redis.port", () -> TestServices.redis().port());
         registry.add("agent.data-dir", dataDir::toString);
+        registry.add("agent.secrets.master-key", () -> TEST_MASTER_KEY);
     }
 
     public static void registerKafka(DynamicPropertyRegistry registry) {

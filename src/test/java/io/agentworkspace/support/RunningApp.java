@@ -37,6 +37,7 @@ public final class RunningApp implements AutoCloseable {
         properties.put("spring.data.redis.host", TestServices.redis().host());
         properties.put("spring.data.redis.port", TestServices.redis().port());
         properties.put("agent.data-dir", dataDir.toString());
+        properties.put("agent.secrets.master-key", MySqlProfile.TEST_MASTER_KEY);
         properties.putAll(extra);
         // as command-line arguments: they must win over the profile's own settings
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

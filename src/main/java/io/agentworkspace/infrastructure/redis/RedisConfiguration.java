@@ -12,6 +12,12 @@ import org.springframework.context.annotation.Configuration;
 class RedisConfiguration {
 
     @Bean
+    @Qualifier("cache")
+    RedisDatabase cacheRedis(RedisProperties redis, RedisDatabases databases) {
+        return RedisDatabase.connect(redis, databases.cache());
+    }
+
+    @Bean
     @Qualifier("locks")
     RedisDatabase locksRedis(RedisProperties redis, RedisDatabases databases) {
         return RedisDatabase.connect(redis, databases.locks());

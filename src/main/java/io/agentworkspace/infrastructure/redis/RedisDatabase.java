@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 
@@ -48,6 +49,14 @@ public final class RedisDatabase implements DisposableBean {
 
     public RedisReactiveCommands<String, String> commands() {
         return connection.reactive();
+    }
+
+    /**
+     * A new connection for pub/sub (a subscribed connection takes no other commands; pub/sub channels are not
+     * scoped to a database). Opened now, blocking: call it at startup. The caller closes it.
+     */
+    public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub();
     }
 
     @Override

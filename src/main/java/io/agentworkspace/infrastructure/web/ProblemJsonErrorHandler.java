@@ -31,15 +31,16 @@ class ProblemJsonErrorHandler implements WebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(failure);
         }
+        if (failure instanceof RejectedCommand rejection) {
+            var response = Problems.rejectedResponse(rejection);
+            return writer.write(exchange, response.getBody(), response.getHeaders());
+        }
         HttpHeaders headers = failure instanceof ResponseStatusException statusException
                 ? statusException.getHeaders() : null;
         return writer.write(exchange, problemFor(failure), headers);
     }
 
     private static ProblemDetail problemFor(Throwable failure) {
-        if (failure instanceof RejectedCommand rejection) {
-            return Problems.rejected(rejection);
-        }
         if (failure instanceof ResponseStatusException statusException) {
             var status = statusException.getStatusCode();
             if (status.is5xxServerError()) {

@@ -31,7 +31,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(RejectedCommand.class)
     Mono<ResponseEntity<ProblemDetail>> rejected(RejectedCommand rejection) {
-        return Mono.just(Problems.response(Problems.rejected(rejection), null));
+        return Mono.just(Problems.rejectedResponse(rejection));
     }
 
     @ExceptionHandler(AccessDeniedException.class)

@@ -44,6 +44,15 @@ public final class Problems {
         return problem;
     }
 
+    /** The response for a refused command, with Retry-After when the refusal says when to retry. */
+    public static ResponseEntity<ProblemDetail> rejectedResponse(RejectedCommand rejection) {
+        HttpHeaders headers = new HttpHeaders();
+        if (rejection.retryAfterSeconds() > 0) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(rejection.retryAfterSeconds()));
+        }
+        return response(rejected(rejection), headers);
+    }
+
     public static Map<String, String> fieldError(String field, String message) {
         return Map.of("field", field, "message", message);
     }
@@ -73,6 +82,7 @@ public final class Problems {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TOO_MANY_ATTEMPTS -> HttpStatus.TOO_MANY_REQUESTS;
         };
     }
 

@@ -1,0 +1,24 @@
+package io.agentworkspace.auth;
+
+import java.time.Instant;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.springframework.lang.Nullable;
+
+/** The commands of the pairing flow. */
+final class PairingCommands {
+
+    private PairingCommands() {
+    }
+
+    record IssuePairingCode(String pairingId, String codeSha256, @Nullable String label, Instant expiresAt,
+                            String issuedBy) {
+    }
+
+    record RedeemPairing(@TargetAggregateIdentifier String pairingId, String codeSha256, String deviceName,
+                         String tokenId, String secretSha256) {
+    }
+
+    record RevokePairing(@TargetAggregateIdentifier String pairingId, String revokedBy) {
+    }
+}

@@ -1,0 +1,53 @@
+package io.agentworkspace.auth;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Builds {@code pairings}: every pairing code, where it stands, and the device it paired. */
+@Component
+@ProcessingGroup(PairingProjection.PROCESSOR)
+class PairingProjection {
+
+    static final String PROCESSOR = "pairings";
+
+    private final JdbcTemplate jdbc;
+
+    PairingProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(PairingCodeIssued event) {
+        jdbc.update("INSERT INTO pairings (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)",
+                event.pairingId(), event.codeSha256(), event.label(), utc(event.expiresAt()), utc(event.issuedAt()),
+                event.issuedBy());
+    }
+
+    @EventHandler
+    void on(DevicePaired event) {
+        jdbc.update("UPDATE pairings SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
+                event.deviceName(), event.tokenId(), utc(event.pairedAt()), event.pairingId());
+    }
+
+    @EventHandler
+    void on(PairingRevoked event) {
+        jdbc.update("UPDATE pairings SET revoked_at = ? WHERE pairing_id = ?", utc(event.revokedAt()), event.pairingId());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM pairings");
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

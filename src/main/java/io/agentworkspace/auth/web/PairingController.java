@@ -1,0 +1,111 @@
+package io.agentworkspace.auth.web;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.agentworkspace.auth.Pairings;
+import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.RejectedCommand;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Pairing phones: operators issue codes (and list and revoke pairings) with {@code devices:pair}; the phone
+ * redeems a code at {@code POST /api/pair}, the one token-less endpoint of the API.
+ */
+@RestController
+class PairingController {
+
+    record IssueRequest(@Nullable @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*",
+            message = "must not contain control characters") String label) {
+    }
+
+    record RedeemRequest(@NotBlank @Size(max = 32) String code,
+                         @NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*",
+                                 message = "must not contain control characters") String deviceName) {
+        @Override
+        public String toString() {
+            return "RedeemRequest[code hidden, deviceName=" + deviceName + "]";
+        }
+    }
+
+    record Paired(String tokenId, String token, String deviceName, List<String> abilities, Instant issuedAt) {
+    }
+
+    private final Pairings pairings;
+    private final String publicUrl;
+
+    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl) {
+        this.pairings = pairings;
+        this.publicUrl = publicUrl;
+    }
+
+    @PostMapping(path = "/api/pairings", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasAuthority('devices:pair')")
+    Mono<ResponseEntity<Pairings.Issued>> issue(@Valid @RequestBody IssueRequest request,
+                                                @AuthenticationPrincipal TokenPrincipal caller,
+                                                ServerWebExchange exchange) {
+        String label = request.label() == null ? null : request.label().strip();
+        return pairings.issue(label, caller.tokenId(), serverUrl(exchange))
+                .map(issued -> ResponseEntity.created(URI.create("/api/pairings/" + issued.pairingId()))
+                        .cacheControl(CacheControl.noStore()).body(issued));
+    }
+
+    @GetMapping("/api/pairings")
+    @PreAuthorize("hasAuthority('devices:pair')")
+    Flux<Pairings.PairingView> list() {
+        return pairings.all();
+    }
+
+    @DeleteMapping("/api/pairings/{id}")
+    @PreAuthorize("hasAuthority('devices:pair')")
+    Mono<ResponseEntity<Void>> revoke(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
+        if (!id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            return Mono.error(RejectedCommand.invalid("invalid-pairing-id", "id", "id must be a UUID"));
+        }
+        return pairings.revoke(id, caller.tokenId()).thenReturn(ResponseEntity.noContent().build());
+    }
+
+    @PostMapping(path = "/api/pair", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<Paired>> pair(@Valid @RequestBody RedeemRequest request, ServerWebExchange exchange) {
+        return pairings.redeem(request.code(), request.deviceName().strip(), clientIp(exchange))
+                .map(issued -> ResponseEntity.status(201).cacheControl(CacheControl.noStore())
+                        .body(new Paired(issued.token().tokenId(), issued.plaintext(), issued.token().name(),
+                                TokenController.wireNames(issued.token().abilities()), issued.token().issuedAt())));
+    }
+
+    private String serverUrl(ServerWebExchange exchange) {
+        if (!publicUrl.isBlank()) {
+            return publicUrl;
+        }
+        URI uri = exchange.getRequest().getURI();
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+
+    /** The peer's address; behind a proxy set server.forward-headers-strategy=native so it is the client's. */
+    private static String clientIp(ServerWebExchange exchange) {
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+}

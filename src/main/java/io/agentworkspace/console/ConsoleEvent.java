@@ -1,0 +1,136 @@
+package io.agentworkspace.console;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import org.springframework.lang.Nullable;
+
+/**
+ * One event of the console log, as delivered. {@code id} is its position in the log: ids are dense and increase in
+ * commit order, so they strictly increase within every channel and a subscriber that saw id N has seen everything
+ * before it. {@code data} is the text a Pusher client receives as the frame's {@code data}; {@code dataIsJson} says
+ * whether it is a JSON value (always, for events published through {@link ConsoleEventService}).
+ *
+ * <p>Each transport's wire bytes are encoded once per event, however many subscribers receive it.
+ */
+public final class ConsoleEvent implements ConsoleFeed.Item {
+
+    private final long id;
+    private final String channel;
+    private final String event;
+    private final String data;
+    private final boolean dataIsJson;
+    private final long publishedMicros;
+    @Nullable
+    private final String excludedSocketId;
+    private volatile byte[] pusherFrame;
+    private volatile byte[] sseFrame;
+
+    public ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
+                        @Nullable String excludedSocketId) {
+        this.id = id;
+        this.channel = channel;
+        this.event = event;
+        this.data = data;
+        this.dataIsJson = dataIsJson;
+        this.publishedMicros = publishedMicros;
+        this.excludedSocketId = excludedSocketId;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public String event() {
+        return event;
+    }
+
+    public String data() {
+        return data;
+    }
+
+    public boolean dataIsJson() {
+        return dataIsJson;
+    }
+
+    public long publishedMicros() {
+        return publishedMicros;
+    }
+
+    public Instant publishedAt() {
+        return Instant.EPOCH.plus(publishedMicros, ChronoUnit.MICROS);
+    }
+
+    /** The socket a Pusher HTTP publisher asked to leave out (its own), if any; never stored. */
+    @Nullable
+    public String excludedSocketId() {
+        return excludedSocketId;
+    }
+
+    /** {@code data} as a JSON value: itself when it is JSON, else a JSON string. */
+    public String dataAsJson() {
+        return dataIsJson ? data : quote(data);
+    }
+
+    /**
+     * The Pusher frame: {@code {"event","channel","data","id"}}. pusher-js hands callbacks only the parsed
+     * {@code data}, so a JSON object's data also carries the id as its {@code _seq} member.
+     */
+    public byte[] pusherFrame() {
+        byte[] frame = pusherFrame;
+        if (frame == null) {
+            String delivered = dataIsJson ? withSequence(data, id) : data;
+            frame = ("{\"event\":" + quote(event) + ",\"channel\":" + quote(channel) + ",\"data\":" + quote(delivered)
+                    + ",\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8);
+            pusherFrame = frame;
+        }
+        return frame;
+    }
+
+    /** The SSE message: {@code id:} is the log id; {@code data:} the same JSON item polling returns. */
+    public byte[] sseFrame() {
+        byte[] frame = sseFrame;
+        if (frame == null) {
+            frame = ("id: " + id + "\ndata: " + itemJson() + "\n\n").getBytes(StandardCharsets.UTF_8);
+            sseFrame = frame;
+        }
+        return frame;
+    }
+
+    /** {@code {"id","channel","event","data","publishedAt"}}: one line of JSON, as polling and SSE deliver it. */
+    public String itemJson() {
+        return "{\"id\":" + id + ",\"channel\":" + quote(channel) + ",\"event\":" + quote(event) + ",\"data\":"
+                + dataAsJson() + ",\"publishedAt\":\"" + publishedAt() + "\"}";
+    }
+
+    static String withSequence(String json, long id) {
+        int start = 0;
+        while (start < json.length() && Character.isWhitespace(json.charAt(start))) {
+            start++;
+        }
+        if (start >= json.length() || json.charAt(start) != '{') {
+            return json;
+        }
+        int next = start + 1;
+        while (next < json.length() && Character.isWhitespace(json.charAt(next))) {
+            next++;
+        }
+        boolean empty = next < json.length() && json.charAt(next) == '}';
+        return "{\"_seq\":" + id + (empty ? "" : ",") + json.substring(start + 1);
+    }
+
+    static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleEvent[" + id + " " + channel + " " + event + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package io.agentworkspace.console;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.springframework.lang.Nullable;
+import org.springframework.stereotype.Service;
+
+import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.axon.EventJson;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Publishes console events. {@code publish} never blocks: it queues the event at once and returns a Mono that
+ * completes with the event's id when the event is durable (appended with group commit). Only then is it delivered
+ * to subscribers, on every transport, in id order. Subscribing to the returned Mono is optional; the event is
+ * published either way. A publish the log cannot take fails the Mono with {@link ConsoleUnavailable}.
+ *
+ * <pre>{@code
+ * console.publish(ConsoleChannels.run(runId), "console.line", Map.of("stream", "stdout", "text", line))
+ * }</pre>
+ */
+@Service
+public class ConsoleEventService {
+
+    private final ConsoleLogWriter writer;
+    private final ConsoleDispatcher dispatcher;
+    private final ConsoleSettings settings;
+
+    ConsoleEventService(ConsoleLogWriter writer, ConsoleDispatcher dispatcher, ConsoleSettings settings) {
+        this.writer = writer;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+    }
+
+    /** Publishes {@code payload} (serialized as JSON) as {@code event} on {@code channel}; completes with its id. */
+    public Mono<Long> publish(String channel, String event, Object payload) {
+        return submit(null, channel, event, json(payload), true, null);
+    }
+
+    /**
+     * Like {@link #publish}, but a second publish with the same {@code origin} (a domain event's identifier, say)
+     * is not appended again and completes with the first one's id: for bridges that may see an event twice.
+     */
+    public Mono<Long> publishOnce(String origin, String channel, String event, Object payload) {
+        if (origin.isEmpty() || origin.length() > 200) {
+            return Mono.error(new IllegalArgumentException("origin must have 1-200 characters"));
+        }
+        return submit(origin, channel, event, json(payload), true, null);
+    }
+
+    /**
+     * Publishes data that is already text, as the Pusher HTTP API does: JSON or not, it is delivered unchanged.
+     *
+     * @param excludedSocketId a Pusher socket that does not receive this event live (the publisher's own), or null
+     */
+    public Mono<Long> publishText(String channel, String event, String data, boolean dataIsJson,
+                                  @Nullable String excludedSocketId) {
+        return submit(null, channel, event, data, dataIsJson, excludedSocketId);
+    }
+
+    /**
+     * Every event in id order as this node delivers it: the one hot stream all transports read. Best effort for
+     * in-process listeners: one that does not keep up misses events (subscribers use {@link ConsoleFeed}).
+     */
+    public Flux<ConsoleEvent> live() {
+        return dispatcher.live();
+    }
+
+    /** Largest {@code data}, in UTF-8 bytes, an event may carry. */
+    public int maxEventBytes() {
+        return settings.maxEventBytes();
+    }
+
+    private Mono<Long> submit(@Nullable String origin, String channel, String event, String data, boolean dataIsJson,
+                              @Nullable String excludedSocketId) {
+        try {
+            ConsoleChannels.requireValid(channel);
+            ConsoleChannels.requireValidEvent(event);
+            if (data.length() > settings.maxEventBytes()
+                    || data.getBytes(StandardCharsets.UTF_8).length > settings.maxEventBytes()) {
+                throw RejectedCommand.invalid("event-too-large", "data",
+                        "event data must not exceed " + settings.maxEventBytes() + " bytes");
+            }
+        } catch (RejectedCommand refused) {
+            return Mono.error(refused);
+        }
+        PendingEvent pending = new PendingEvent(channel, event, data, dataIsJson, origin, excludedSocketId,
+                ConsoleClock.nowMicros(), System.nanoTime(), Sinks.one());
+        return writer.submit(pending);
+    }
+
+    private static String json(Object payload) {
+        try {
+            return EventJson.mapper().writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("payload cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

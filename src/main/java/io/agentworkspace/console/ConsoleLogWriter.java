@@ -1,0 +1,269 @@
+package io.agentworkspace.console;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.persistence.SqlDialect;
+import reactor.core.publisher.Mono;
+import reactor.util.concurrent.Queues;
+
+/**
+ * Appends console events to the log with group commit: one thread takes whatever publishers queued while the
+ * previous transaction committed (up to {@code max-batch}), appends it in one transaction, and only then
+ * acknowledges the publishers and hands the batch on for delivery. Publishers never wait on it: the queue is
+ * bounded, and a full queue is an error they see at once.
+ */
+@Component
+class ConsoleLogWriter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleLogWriter.class);
+
+    private final HikariDataSource dataSource;
+    private final SqlDialect dialect;
+    private final ConsoleSettings settings;
+    private final ConsoleDispatcher dispatcher;
+    private final ConsoleFanout fanout;
+    private final ConsoleMetrics metrics;
+    private final Queue<PendingEvent> queue = Queues.<PendingEvent>unboundedMultiproducer().get();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    ConsoleLogWriter(HikariDataSource dataSource, ConsoleSettings settings, ConsoleDispatcher dispatcher,
+                     ConsoleFanout fanout, ConsoleMetrics metrics) {
+        this.dataSource = dataSource;
+        this.dialect = SqlDialect.of(dataSource.getJdbcUrl());
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.fanout = fanout;
+        this.metrics = metrics;
+    }
+
+    Mono<Long> submit(PendingEvent pending) {
+        if (!running) {
+            return Mono.error(new ConsoleUnavailable("The console log is not running."));
+        }
+        if (queued.incrementAndGet() > settings.publishQueue()) {
+            queued.decrementAndGet();
+            metrics.rejected();
+            return Mono.error(new ConsoleUnavailable("The console log's queue is full; retry shortly."));
+        }
+        queue.offer(pending);
+        LockSupport.unpark(thread);
+        return pending.appended().asMono();
+    }
+
+    private void loop() {
+        List<PendingEvent> batch = new ArrayList<>(settings.maxBatch());
+        while (running || !queue.isEmpty()) {
+            PendingEvent next;
+            while (batch.size() < settings.maxBatch() && (next = queue.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                continue;
+            }
+            queued.addAndGet(-batch.size());
+            appendAndDeliver(batch);
+            batch.clear();
+        }
+    }
+
+    private void appendAndDeliver(List<PendingEvent> batch) {
+        long started = System.nanoTime();
+        List<ConsoleEvent> appended;
+        try {
+            appended = append(batch);
+        } catch (SQLException | RuntimeException failure) {
+            log.warn("console log append of {} events failed: {}", batch.size(), failure.toString());
+            ConsoleUnavailable refused = new ConsoleUnavailable("The console log could not append the event.", failure);
+            batch.forEach(pending -> pending.appended().tryEmitError(refused));
+            return;
+        }
+        metrics.appended(batch.size(), System.nanoTime() - started);
+        if (!appended.isEmpty()) {
+            dispatcher.accept(appended);
+            fanout.announce(appended);
+        }
+    }
+
+    /** One transaction: drop repeats of an origin, reserve ids under the head row's lock, insert, count. */
+    private List<ConsoleEvent> append(List<PendingEvent> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Map<String, Long> known = knownOrigins(connection, batch);
+                List<PendingEvent> fresh = new ArrayList<>(batch.size());
+                for (PendingEvent pending : batch) {
+                    if (pending.origin() == null || !known.containsKey(pending.origin())) {
+                        fresh.add(pending);
+                        if (pending.origin() != null) {
+                            known.put(pending.origin(), -1L);
+                        }
+                    }
+                }
+                List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
+                connection.commit();
+                complete(batch, fresh, events, known);
+                return events;
+            } catch (SQLException | RuntimeException failure) {
+                connection.rollback();
+                throw failure;
+            }
+        }
+    }
+
+    private void complete(List<PendingEvent> batch, List<PendingEvent> fresh, List<ConsoleEvent> events,
+                          Map<String, Long> known) {
+        Map<String, Long> originIds = new HashMap<>(known);
+        for (int i = 0; i < fresh.size(); i++) {
+            if (fresh.get(i).origin() != null) {
+                originIds.put(fresh.get(i).origin(), events.get(i).id());
+            }
+        }
+        int next = 0;
+        for (PendingEvent pending : batch) {
+            if (next < fresh.size() && fresh.get(next) == pending) {
+                metrics.queued(System.nanoTime() - pending.queuedNanos());
+                pending.appended().tryEmitValue(events.get(next++).id());
+            } else {
+                pending.appended().tryEmitValue(originIds.get(pending.origin()));
+            }
+        }
+    }
+
+    private Map<String, Long> knownOrigins(Connection connection, List<PendingEvent> batch) throws SQLException {
+        List<String> origins = batch.stream().map(PendingEvent::origin).filter(o -> o != null).distinct().toList();
+        Map<String, Long> known = new HashMap<>();
+        if (origins.isEmpty()) {
+            return known;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(origins.size(), "?"));
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT origin, id FROM console_events WHERE origin IN (" + marks + ")")) {
+            for (int i = 0; i < origins.size(); i++) {
+                select.setString(i + 1, origins.get(i));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    known.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return known;
+    }
+
+    private List<ConsoleEvent> insert(Connection connection, List<PendingEvent> fresh) throws SQLException {
+        long last;
+        try (PreparedStatement reserve = connection.prepareStatement(
+                "UPDATE console_log SET last_id = last_id + ? WHERE name = 'head'")) {
+            reserve.setLong(1, fresh.size());
+            reserve.executeUpdate();
+        }
+        try (PreparedStatement head = connection.prepareStatement("SELECT last_id FROM console_log WHERE name = 'head'");
+             ResultSet row = head.executeQuery()) {
+            row.next();
+            last = row.getLong(1);
+        }
+        long first = last - fresh.size() + 1;
+        List<ConsoleEvent> events = new ArrayList<>(fresh.size());
+        Map<String, long[]> perChannel = new TreeMap<>();
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO console_events "
+                + "(id, channel, event, data, data_json, published_us, origin) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < fresh.size(); i++) {
+                PendingEvent pending = fresh.get(i);
+                long id = first + i;
+                insert.setLong(1, id);
+                insert.setString(2, pending.channel());
+                insert.setString(3, pending.event());
+                insert.setString(4, pending.data());
+                insert.setBoolean(5, pending.dataIsJson());
+                insert.setLong(6, pending.publishedMicros());
+                insert.setString(7, pending.origin());
+                insert.addBatch();
+                events.add(new ConsoleEvent(id, pending.channel(), pending.event(), pending.data(),
+                        pending.dataIsJson(), pending.publishedMicros(), pending.excludedSocketId()));
+                long[] counts = perChannel.computeIfAbsent(pending.channel(), c -> new long[2]);
+                counts[0] = id;
+                counts[1]++;
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement count = connection.prepareStatement(countSql())) {
+            for (Map.Entry<String, long[]> channel : perChannel.entrySet()) {
+                count.setString(1, channel.getKey());
+                count.setLong(2, channel.getValue()[0]);
+                count.setLong(3, channel.getValue()[1]);
+                count.addBatch();
+            }
+            count.executeBatch();
+        }
+        return events;
+    }
+
+    private String countSql() {
+        return switch (dialect) {
+            case MYSQL -> "INSERT INTO console_channels (channel, last_id, appended) VALUES (?, ?, ?) "
+                    + "ON DUPLICATE KEY UPDATE last_id = VALUES(last_id), appended = appended + VALUES(appended)";
+            case H2 -> "MERGE INTO console_channels t USING (VALUES (CAST(? AS VARCHAR(164)), CAST(? AS BIGINT), "
+                    + "CAST(? AS BIGINT))) s(channel, last_id, appended) ON t.channel = s.channel "
+                    + "WHEN MATCHED THEN UPDATE SET t.last_id = s.last_id, t.appended = t.appended + s.appended "
+                    + "WHEN NOT MATCHED THEN INSERT (channel, last_id, appended) VALUES (s.channel, s.last_id, s.appended)";
+        };
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "console-log-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread writer = thread;
+        if (writer != null) {
+            LockSupport.unpark(writer);
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        PendingEvent left;
+        while ((left = queue.poll()) != null) {
+            left.appended().tryEmitError(new ConsoleUnavailable("The console log stopped."));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // starts before the web server and stops after it: requests in flight still get their events appended
+        return DEFAULT_PHASE - 4096;
+    }
+}

@@ -1,0 +1,54 @@
+package io.agentworkspace.console;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param maxEventBytes      largest {@code data} of one event (Pusher's own limit is 10 KB)
+ * @param publishQueue       events that may wait for their append; past it publishers get an error, never a wait
+ * @param maxBatch           events appended in one transaction at most (group commit)
+ * @param subscriberBuffer   events queued for one subscription before it counts as slow and is cut off
+ * @param subscriberPendingBytes bytes a connection may have written but not yet sent before it is cut off
+ * @param recentEvents       newest events kept in memory, so most resumes never touch the database
+ * @param recentBytes        ... and at most about this many bytes of them
+ * @param replayPage         rows read per query while a subscriber catches up from the log
+ * @param heartbeat          SSE comment interval
+ * @param sseRetry           the {@code retry:} hint sent to SSE clients
+ * @param activityTimeout    Pusher {@code activity_timeout}: a silent client is pinged after it
+ * @param pongTimeout        a pinged client that stays silent this long is closed (4201)
+ * @param maxFrameBytes      largest WebSocket frame a client may send
+ * @param fanout             {@code local} (one node), {@code redis} or {@code kafka}
+ * @param headPoll           how often a node of several checks the log head for events it was not told about
+ * @param gapWait            how long a node waits for a missing id from the fan-out before reading the log
+ */
+@ConfigurationProperties("agent.console")
+public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
+                              @DefaultValue("100000") int publishQueue,
+                              @DefaultValue("1000") int maxBatch,
+                              @DefaultValue("4096") int subscriberBuffer,
+                              @DefaultValue("1048576") long subscriberPendingBytes,
+                              @DefaultValue("16384") int recentEvents,
+                              @DefaultValue("16777216") long recentBytes,
+                              @DefaultValue("500") int replayPage,
+                              @DefaultValue("15s") Duration heartbeat,
+                              @DefaultValue("2s") Duration sseRetry,
+                              @DefaultValue("120s") Duration activityTimeout,
+                              @DefaultValue("30s") Duration pongTimeout,
+                              @DefaultValue("65536") int maxFrameBytes,
+                              @DefaultValue("local") String fanout,
+                              @DefaultValue("500ms") Duration headPoll,
+                              @DefaultValue("20ms") Duration gapWait,
+                              @DefaultValue Retention retention) {
+
+    /**
+     * @param maxAge             events older than this are removed
+     * @param maxEventsPerChannel a channel keeps at most this many newest events
+     * @param interval           how often retention runs
+     */
+    public record Retention(@DefaultValue("7d") Duration maxAge,
+                            @DefaultValue("100000") long maxEventsPerChannel,
+                            @DefaultValue("1m") Duration interval) {
+    }
+}

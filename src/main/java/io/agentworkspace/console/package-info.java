@@ -1,0 +1,9 @@
+/**
+ * The live console: one durable, ordered stream of console events per channel, published through
+ * {@link io.agentworkspace.console.ConsoleEventService} and fanned out to WebSocket (Pusher protocol), SSE and
+ * polling subscribers, resumable from any id.
+ */
+@NonNullApi
+package io.agentworkspace.console;
+
+import org.springframework.lang.NonNullApi;

@@ -1,0 +1,349 @@
+package io.agentworkspace.console.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import org.springframework.lang.Nullable;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+import io.agentworkspace.console.ConsoleChannels;
+import io.agentworkspace.console.ConsoleEvent;
+import io.agentworkspace.console.ConsoleFeed;
+import io.agentworkspace.console.ConsoleMetrics;
+import io.agentworkspace.console.CursorInFuture;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, merged with the control
+ * frames (pong, errors, presence) into the connection's single bounded outbound stream.
+ */
+final class PusherSocket {
+
+    static final int MAX_SUBSCRIPTIONS = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
+
+    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member) {
+    }
+
+    private final String socketId;
+    private final WebSocketSession session;
+    @Nullable
+    private final Channel channel;
+    private final PusherSocketHandler.Context context;
+    private final Sinks.Many<WebSocketMessage> control = Sinks.many().unicast()
+            .onBackpressureBuffer(Queues.<WebSocketMessage>get(1024).get());
+    private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
+    private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
+    private final Backlog backlog;
+    private volatile long lastSentId;
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile boolean pinged;
+    private volatile boolean closed;
+
+    PusherSocket(String socketId, WebSocketSession session, @Nullable Channel channel,
+                 PusherSocketHandler.Context context) {
+        this.socketId = socketId;
+        this.session = session;
+        this.channel = channel;
+        this.context = context;
+        this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes());
+    }
+
+    @Nullable
+    Channel channel() {
+        return channel;
+    }
+
+    String socketId() {
+        return socketId;
+    }
+
+    WebSocketSession session() {
+        return session;
+    }
+
+    Flux<WebSocketMessage> outbound() {
+        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, MAX_SUBSCRIPTIONS + 1, 32));
+    }
+
+    void connected(long activityTimeoutSeconds) {
+        ObjectNode data = JSON.createObjectNode().put("socket_id", socketId).put("activity_timeout", activityTimeoutSeconds);
+        send(frame("pusher:connection_established", null, data.toString()));
+    }
+
+    void onMessage(WebSocketMessage message) {
+        lastSeenNanos = System.nanoTime();
+        pinged = false;
+        if (message.getType() != WebSocketMessage.Type.TEXT) {
+            if (message.getType() == WebSocketMessage.Type.BINARY) {
+                error(null, "Binary frames are not part of the Pusher protocol");
+            }
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = JSON.readTree(message.getPayloadAsText(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException | RuntimeException malformed) {
+            error(null, "The message is not valid JSON");
+            return;
+        }
+        String event = frame == null ? null : frame.path("event").textValue();
+        if (event == null) {
+            error(null, "The message has no event name");
+            return;
+        }
+        JsonNode data = dataOf(frame.get("data"));
+        switch (event) {
+            case "pusher:ping" -> send(frame("pusher:pong", null, "{}"));
+            case "pusher:pong" -> { }
+            case "pusher:subscribe" -> subscribe(data);
+            case "pusher:unsubscribe" -> unsubscribe(data.path("channel").asText(""));
+            default -> error(null, event.startsWith("client-")
+                    ? "Client events are not enabled on this server" : "Unsupported event " + abbreviate(event));
+        }
+    }
+
+    private void subscribe(JsonNode data) {
+        String channel = data.path("channel").textValue();
+        if (!ConsoleChannels.isValid(channel)) {
+            error(null, "Invalid channel name");
+            return;
+        }
+        if (subscriptions.containsKey(channel)) {
+            return;
+        }
+        if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+            error(null, "At most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
+            return;
+        }
+        String channelData = data.path("channel_data").isTextual() ? data.path("channel_data").textValue() : null;
+        if (ConsoleChannels.needsAuthorization(channel)) {
+            String expected = PusherSignatures.channelAuth(context.credentials().key(), context.credentials().secret(),
+                    socketId, channel, channelData);
+            if (!PusherSignatures.same(expected, data.path("auth").textValue())) {
+                error(4009, "Invalid signature: subscription to " + channel + " refused");
+                return;
+            }
+        }
+        JsonNode signed = JSON.createObjectNode();
+        if (channelData != null) {
+            try {
+                signed = JSON.readTree(channelData);
+            } catch (JsonProcessingException malformed) {
+                error(null, "channel_data is not valid JSON");
+                return;
+            }
+        }
+        PresenceRooms.Member member = null;
+        if (ConsoleChannels.isPresence(channel)) {
+            JsonNode userId = signed.path("user_id");
+            if (!userId.isTextual() && !userId.isNumber()) {
+                error(null, "A presence subscription needs channel_data with a user_id");
+                return;
+            }
+            member = new PresenceRooms.Member(userId.asText(), signed.path("user_info"));
+        }
+        Long since;
+        try {
+            since = cursor(signed.has("since") ? signed.get("since") : data.get("since"));
+        } catch (IllegalArgumentException invalid) {
+            error(null, invalid.getMessage());
+            return;
+        }
+        String tokenId = signed.path("token_id").isTextual() ? signed.path("token_id").textValue() : null;
+        start(channel, since, tokenId, member);
+    }
+
+    private void start(String channel, @Nullable Long since, @Nullable String tokenId,
+                       @Nullable PresenceRooms.Member member) {
+        Sinks.Empty<Void> stop = Sinks.empty();
+        subscriptions.put(channel, new Subscribed(channel, stop, member));
+        Map<String, PresenceRooms.Member> present = member == null ? null : context.presence().join(channel, member, this);
+        AtomicBoolean authorizationEnded = new AtomicBoolean();
+        Flux<WebSocketMessage> frames = context.feed().follow(Set.of(channel), since, socketId)
+                .map(item -> toFrame(channel, item, present))
+                .onErrorResume(CursorInFuture.class, future -> {
+                    dropSubscription(channel);
+                    return Mono.just(errorFrame(null, "Cannot resume " + channel + ": cursor " + since
+                            + " is beyond the newest event " + future.head()));
+                })
+                .takeUntilOther(stop.asMono());
+        if (tokenId != null) {
+            frames = frames.takeUntilOther(context.tokens().invalidation(tokenId)
+                            .doOnSuccess(done -> authorizationEnded.set(true)))
+                    .concatWith(Flux.defer(() -> {
+                        if (!authorizationEnded.get()) {
+                            return Flux.empty();
+                        }
+                        dropSubscription(channel);
+                        return Flux.just(errorFrame(4009, "Authorization of " + channel
+                                + " ended: its token was revoked or expired"));
+                    }));
+        }
+        frames = frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
+                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS));
+        streams.emitNext(frames, RETRY_CONCURRENT);
+    }
+
+    private WebSocketMessage toFrame(String channel, ConsoleFeed.Item item,
+                                     @Nullable Map<String, PresenceRooms.Member> present) {
+        if (item instanceof ConsoleEvent event) {
+            backlog.check(lastSentId);
+            lastSentId = event.id();
+            context.metrics().delivered(ConsoleMetrics.Transport.WS, event);
+            return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(event.pusherFrame()));
+        }
+        if (item instanceof ConsoleFeed.CursorReset reset) {
+            return frame("console:reset", channel, "{\"missedThrough\":" + reset.missedThrough() + "}");
+        }
+        ObjectNode data = JSON.createObjectNode();
+        if (present != null) {
+            ObjectNode presence = data.putObject("presence");
+            presence.putArray("ids").addAll(present.keySet().stream().map(JSON.getNodeFactory()::textNode).toList());
+            ObjectNode hash = presence.putObject("hash");
+            present.values().forEach(member -> hash.set(member.userId(), member.userInfo().isMissingNode()
+                    ? JSON.nullNode() : member.userInfo()));
+            presence.put("count", present.size());
+        }
+        data.put("_seq", ((ConsoleFeed.Started) item).after());
+        return frame("pusher_internal:subscription_succeeded", channel, data.toString());
+    }
+
+    private void unsubscribe(String channel) {
+        Subscribed subscribed = dropSubscription(channel);
+        if (subscribed != null) {
+            subscribed.stop().tryEmitEmpty();
+        }
+    }
+
+    @Nullable
+    private Subscribed dropSubscription(String channel) {
+        Subscribed subscribed = subscriptions.remove(channel);
+        if (subscribed != null && subscribed.member() != null) {
+            context.presence().leave(channel, subscribed.member().userId(), this);
+        }
+        return subscribed;
+    }
+
+    void memberAdded(String channel, PresenceRooms.Member member) {
+        ObjectNode data = JSON.createObjectNode().put("user_id", member.userId());
+        if (!member.userInfo().isMissingNode()) {
+            data.set("user_info", member.userInfo());
+        }
+        send(frame("pusher_internal:member_added", channel, data.toString()));
+    }
+
+    void memberRemoved(String channel, String userId) {
+        send(frame("pusher_internal:member_removed", channel, JSON.createObjectNode().put("user_id", userId).toString()));
+    }
+
+    /** Pings a client that has been silent for the activity timeout; true when it did not answer in time. */
+    boolean idleCheck(Duration activityTimeout, Duration pongTimeout) {
+        long silent = System.nanoTime() - lastSeenNanos;
+        if (pinged) {
+            return silent > activityTimeout.plus(pongTimeout).toNanos();
+        }
+        if (silent > activityTimeout.toNanos()) {
+            pinged = true;
+            send(frame("pusher:ping", null, "{}"));
+        }
+        return false;
+    }
+
+    /**
+     * The client went away or was cut off: stop every feed, leave every presence room.
+     *
+     * @return whether this call closed it (false when it was closed already)
+     */
+    synchronized boolean closeAll() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        for (String channel : Set.copyOf(subscriptions.keySet())) {
+            unsubscribe(channel);
+        }
+        control.emitComplete(RETRY_CONCURRENT);
+        streams.emitComplete(RETRY_CONCURRENT);
+        return true;
+    }
+
+    void error(@Nullable Integer code, String message) {
+        send(errorFrame(code, message));
+    }
+
+    private void send(WebSocketMessage frame) {
+        if (!closed) {
+            control.emitNext(frame, RETRY_CONCURRENT);
+        }
+    }
+
+    private WebSocketMessage errorFrame(@Nullable Integer code, String message) {
+        ObjectNode data = JSON.createObjectNode().put("message", message);
+        if (code == null) {
+            data.putNull("code");
+        } else {
+            data.put("code", code);
+        }
+        return text("{\"event\":\"pusher:error\",\"data\":" + data + "}");
+    }
+
+    private WebSocketMessage frame(String event, @Nullable String channel, String data) {
+        ObjectNode frame = JSON.createObjectNode().put("event", event);
+        if (channel != null) {
+            frame.put("channel", channel);
+        }
+        frame.put("data", data);
+        return text(frame.toString());
+    }
+
+    private WebSocketMessage text(String json) {
+        return new WebSocketMessage(WebSocketMessage.Type.TEXT,
+                session.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Pusher clients send {@code data} as an object; some send it as a JSON string. */
+    private static JsonNode dataOf(@Nullable JsonNode data) {
+        if (data != null && data.isTextual()) {
+            try {
+                JsonNode parsed = JSON.readTree(data.textValue());
+                return parsed == null ? JSON.createObjectNode() : parsed;
+            } catch (JsonProcessingException notJson) {
+                return JSON.createObjectNode();
+            }
+        }
+        return data == null || !data.isObject() ? JSON.createObjectNode() : data;
+    }
+
+    @Nullable
+    private static Long cursor(@Nullable JsonNode since) {
+        if (since == null || since.isNull()) {
+            return null;
+        }
+        if (since.isIntegralNumber() && since.asLong() >= 0) {
+            return since.asLong();
+        }
+        if (since.isTextual() && since.textValue().matches("[0-9]{1,18}")) {
+            return Long.parseLong(since.textValue());
+        }
+        throw new IllegalArgumentException("since must be an event id: a non-negative number");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}

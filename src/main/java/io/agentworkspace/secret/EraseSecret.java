@@ -1,0 +1,4 @@
+package io.agentworkspace.secret;
+
+public record EraseSecret(String name, String by) {
+}

@@ -1,0 +1,68 @@
+package io.agentworkspace.secret;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Builds {@code secrets}: each secret's current version, ciphertext and public metadata. */
+@Component
+@ProcessingGroup(SecretProjection.PROCESSOR)
+class SecretProjection {
+
+    static final String PROCESSOR = "secrets";
+
+    private final JdbcTemplate jdbc;
+
+    SecretProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(SecretSet event) {
+        LocalDateTime at = utc(event.setAt());
+        int updated = jdbc.update("""
+                UPDATE secrets SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
+                updated_by = ?, erased_at = NULL WHERE name = ?""",
+                event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(), at,
+                event.setBy(), event.name());
+        if (updated == 0) {
+            jdbc.update("""
+                    INSERT INTO secrets (name, version, key_id, ciphertext, fingerprint, hint, created_at, updated_at,
+                    updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    event.name(), event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(),
+                    at, at, event.setBy());
+        }
+    }
+
+    @EventHandler
+    void on(SecretRotated event) {
+        jdbc.update("""
+                UPDATE secrets SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
+                WHERE name = ?""",
+                event.version(), event.ciphertext(), event.fingerprint(), event.hint(), utc(event.rotatedAt()),
+                event.rotatedBy(), event.name());
+    }
+
+    @EventHandler
+    void on(SecretErased event) {
+        jdbc.update("""
+                UPDATE secrets SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
+                updated_at = ?, updated_by = ? WHERE name = ?""",
+                utc(event.erasedAt()), utc(event.erasedAt()), event.erasedBy(), event.name());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM secrets");
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

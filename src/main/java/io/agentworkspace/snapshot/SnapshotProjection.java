@@ -1,0 +1,89 @@
+package io.agentworkspace.snapshot;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the {@code snapshots} and {@code snapshot_retention} read models through JDBC, inside the processor's
+ * transaction (rows and token commit together).
+ */
+@Component
+@ProcessingGroup(SnapshotProjection.PROCESSOR)
+class SnapshotProjection {
+
+    static final String PROCESSOR = "snapshots";
+
+    private final JdbcTemplate jdbc;
+
+    SnapshotProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(SnapshotRequested event) {
+        jdbc.update("""
+                INSERT INTO snapshots (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
+                VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""",
+                event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), utc(event.requestedAt()),
+                utc(event.requestedAt()));
+    }
+
+    @EventHandler
+    void on(SnapshotCreated event) {
+        jdbc.update("""
+                UPDATE snapshots SET status = 'created', commit_id = ?, driver = ?, archive_key = ?, size_bytes = ?,
+                content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?""",
+                event.commitId(), event.driver(), event.archiveKey(), event.sizeBytes(), event.contentBytes(),
+                event.fileCount(), event.sha256(), utc(event.createdAt()), utc(event.createdAt()), event.snapshotId());
+    }
+
+    @EventHandler
+    void on(SnapshotFailed event) {
+        jdbc.update("UPDATE snapshots SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?",
+                event.reason(), utc(event.failedAt()), event.snapshotId());
+    }
+
+    @EventHandler
+    void on(SnapshotRestored event) {
+        jdbc.update("""
+                UPDATE snapshots SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
+                updated_at = ? WHERE id = ?""",
+                utc(event.restoredAt()), utc(event.restoredAt()), event.snapshotId());
+    }
+
+    @EventHandler
+    void on(SnapshotRestoreFailed event) {
+        jdbc.update("UPDATE snapshots SET last_restore_failure = ?, updated_at = ? WHERE id = ?",
+                event.reason(), utc(event.failedAt()), event.snapshotId());
+    }
+
+    @EventHandler
+    void on(SnapshotDeleted event) {
+        jdbc.update("UPDATE snapshots SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?",
+                event.reason(), utc(event.deletedAt()), utc(event.deletedAt()), event.snapshotId());
+    }
+
+    @EventHandler
+    void on(SnapshotRetentionSet event) {
+        jdbc.update("DELETE FROM snapshot_retention WHERE project_id = ?", event.projectId());
+        jdbc.update("INSERT INTO snapshot_retention (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)",
+                event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), utc(event.setAt()));
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM snapshots");
+        jdbc.update("DELETE FROM snapshot_retention");
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

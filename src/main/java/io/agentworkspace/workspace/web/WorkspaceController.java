@@ -1,0 +1,79 @@
+package io.agentworkspace.workspace.web;
+
+import org.springframework.lang.Nullable;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.workspace.DirectoryListing;
+import io.agentworkspace.workspace.FileContent;
+import io.agentworkspace.workspace.GitViews;
+import io.agentworkspace.workspace.PullResult;
+import io.agentworkspace.workspace.WorkspaceFiles;
+import io.agentworkspace.workspace.WorkspaceGit;
+import io.agentworkspace.workspace.WorkspacePuller;
+import reactor.core.publisher.Mono;
+
+/**
+ * The read-only view of a project's workspace for the Control Center and the iPhone, plus the pull from origin.
+ * Every {@code path} goes through {@code WorkspacePaths}; file and git work runs on the blocking pool.
+ */
+@RestController
+@RequestMapping("/api/projects/{id}/workspace")
+class WorkspaceController {
+
+    private final WorkspaceFiles files;
+    private final WorkspaceGit git;
+    private final WorkspacePuller puller;
+    private final BlockingWork blocking;
+
+    WorkspaceController(WorkspaceFiles files, WorkspaceGit git, WorkspacePuller puller, BlockingWork blocking) {
+        this.files = files;
+        this.git = git;
+        this.puller = puller;
+        this.blocking = blocking;
+    }
+
+    @GetMapping("/tree")
+    @PreAuthorize("hasAuthority('projects:read')")
+    Mono<DirectoryListing> tree(@PathVariable String id, @RequestParam(required = false) @Nullable String path) {
+        return blocking.call(() -> files.list(id, path));
+    }
+
+    @GetMapping("/file")
+    @PreAuthorize("hasAuthority('projects:read')")
+    Mono<FileContent> file(@PathVariable String id, @RequestParam String path) {
+        return blocking.call(() -> files.read(id, path));
+    }
+
+    @GetMapping("/git/status")
+    @PreAuthorize("hasAuthority('projects:read')")
+    Mono<GitViews.Status> status(@PathVariable String id) {
+        return blocking.call(() -> git.status(id));
+    }
+
+    @GetMapping("/git/log")
+    @PreAuthorize("hasAuthority('projects:read')")
+    Mono<GitViews.Log> log(@PathVariable String id, @RequestParam(required = false) @Nullable String path,
+                           @RequestParam(defaultValue = "50") int limit) {
+        return blocking.call(() -> git.log(id, path, limit));
+    }
+
+    @GetMapping("/git/diff")
+    @PreAuthorize("hasAuthority('projects:read')")
+    Mono<GitViews.Diff> diff(@PathVariable String id, @RequestParam String from, @RequestParam String to,
+                             @RequestParam(required = false) @Nullable String path) {
+        return blocking.call(() -> git.diff(id, from, to, path));
+    }
+
+    @PostMapping("/pull")
+    @PreAuthorize("hasAuthority('projects:write')")
+    Mono<PullResult> pull(@PathVariable String id) {
+        return puller.pull(id);
+    }
+}

@@ -1,0 +1,288 @@
+package io.agentworkspace.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.infrastructure.redis.RedisDatabase;
+import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.TestServices;
+
+/**
+ * Access on the production profile (MariaDB, Redis): tokens, abilities on every route, pairing with its rate
+ * limit, revocation and expiry taking effect at once.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "agent.pairing.code-ttl=3s")
+@ActiveProfiles("mysql")
+class AccessIT {
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) throws Exception {
+        MySqlProfile.register(registry, TestServices.createDatabase(), Files.createTempDirectory("agent-access-it"));
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    @Autowired
+    DataDirectory dataDirectory;
+    @Autowired
+    TokenIssuance issuance;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping routes;
+    @Autowired
+    List<PublicEndpoints> publicEndpoints;
+    @Autowired
+    @Qualifier("cache")
+    RedisDatabase cache;
+
+    WebTestClient admin;
+
+    @BeforeEach
+    void setUp() {
+        anonymous = anonymous.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        admin = AdminToken.authorize(anonymous, AdminToken.read(dataDirectory.root()));
+        cache.commands().del("ratelimit:pair:ip:127.0.0.1").block();
+    }
+
+    @Test
+    void meNamesTheCallerAndItsAbilities() {
+        JsonNode me = admin.get().uri("/api/me").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(me.get("preset").asText()).isEqualTo("admin");
+        assertThat(me.get("abilities").findValuesAsText("")).isEmpty();
+        assertThat(me.get("abilities").toString()).contains("\"*\"");
+        anonymous.get().uri("/api/me").exchange().expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void anIssuedTokenWorksAtOnceAndARevokedOneStopsAtOnce() {
+        JsonNode issued = admin.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "ci", "preset", "operator")).exchange()
+                .expectStatus().isCreated()
+                .expectHeader().cacheControl(org.springframework.http.CacheControl.noStore())
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        String token = issued.get("token").asText();
+        assertThat(token).matches(TokenSecrets.FORMAT.pattern());
+        WebTestClient operator = AdminToken.authorize(anonymous, token);
+        operator.get().uri("/api/me").exchange().expectStatus().isOk();
+        operator.get().uri("/api/projects").exchange().expectStatus().isOk();
+        operator.get().uri("/api/tokens").exchange().expectStatus().isForbidden();
+
+        String listed = admin.get().uri("/api/tokens").exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody();
+        String storedHash = jdbc.queryForObject("SELECT secret_sha256 FROM api_tokens WHERE token_id = ?", String.class,
+                issued.get("id").asText());
+        assertThat(listed).contains(issued.get("id").asText()).doesNotContain(token)
+                .doesNotContain(token.substring(token.indexOf('.') + 1)).doesNotContain(storedHash)
+                .doesNotContain("secretSha256");
+
+        admin.delete().uri("/api/tokens/" + issued.get("id").asText()).exchange().expectStatus().isNoContent();
+        operator.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void anExpiredTokenStopsWorking() throws InterruptedException {
+        TokenIssuance.Issued shortLived = issuance.issue("short", EnumSet.of(Ability.PROJECTS_READ), null,
+                Instant.now().plusSeconds(2), "test").block();
+        WebTestClient client = AdminToken.authorize(anonymous, shortLived.plaintext());
+        client.get().uri("/api/me").exchange().expectStatus().isOk();
+        Thread.sleep(2200);
+        client.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void aTokenCannotBeIssuedWithMoreThanItsIssuerHas() {
+        TokenIssuance.Issued manager = issuance.issue("manager", EnumSet.of(Ability.TOKENS_MANAGE, Ability.PROJECTS_READ),
+                null, null, "test").block();
+        AdminToken.authorize(anonymous, manager.plaintext()).post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "escalate", "preset", "admin")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/ability-escalation");
+        AdminToken.authorize(anonymous, manager.plaintext()).post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "narrower", "abilities", List.of("projects:read"))).exchange()
+                .expectStatus().isCreated();
+    }
+
+    /** Well-formed but unknown ones are built at run time, so no token-shaped text sits in the repository. */
+    static Stream<String> malformedOrUnknownTokens() {
+        String unknown = "aw_0123456789abcdef." + "A".repeat(43);
+        return Stream.of("Bearer", "Bearer ", "Bearer not-a-token", "Basic YWRtaW46YWRtaW4=", "bearer aw_0123",
+                "Bearer " + unknown, "Bearer " + unknown.substring(0, unknown.length() - 1) + "\u00e9", "Token abc");
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedOrUnknownTokens")
+    void malformedOrUnknownTokensAre401(String header) {
+        anonymous.get().uri("/api/me").header(HttpHeaders.AUTHORIZATION, header).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void aValidIdWithAWrongSecretIs401AndOverlongOrHugeHeadersAreRefused() {
+        String real = AdminToken.read(dataDirectory.root());
+        String forged = real.substring(0, real.indexOf('.') + 1) + "B".repeat(43);
+        anonymous.get().uri("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + forged).exchange()
+                .expectStatus().isUnauthorized();
+        anonymous.get().uri("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + "a".repeat(600)).exchange()
+                .expectStatus().isUnauthorized();
+        anonymous.get().uri("/api/me").header("X-Huge", "h".repeat(20_000)).exchange()
+                .expectStatus().value(status -> assertThat(status).isBetween(400, 499));
+    }
+
+    /**
+     * Every route the router knows: without a token it is 401 (unless it is a declared public endpoint); every
+     * mutating route declares an ability, and a token lacking it gets 403 whatever body it sends, writing nothing.
+     */
+    @Test
+    void routeSweep() {
+        TokenIssuance.Issued outsider = issuance.issue("outsider", EnumSet.of(Ability.EVENTS_READ), null, null, "test").block();
+        TokenIssuance.Issued otherOutsider = issuance.issue("outsider2", EnumSet.of(Ability.PROJECTS_READ), null, null,
+                "test").block();
+        long eventsBefore = events();
+        List<String> checked = new ArrayList<>();
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> route : routes.getHandlerMethods().entrySet()) {
+            Set<org.springframework.web.bind.annotation.RequestMethod> methods = route.getKey().getMethodsCondition().getMethods();
+            for (var pattern : route.getKey().getPatternsCondition().getPatterns()) {
+                String path = pattern.getPatternString().replaceAll("\\{[^}]+}", "0123456789abcdef");
+                for (var method : methods.isEmpty() ? Set.of(org.springframework.web.bind.annotation.RequestMethod.GET) : methods) {
+                    HttpMethod http = method.asHttpMethod();
+                    boolean open = isPublic(http, path);
+                    boolean mutating = !(http == HttpMethod.GET || http == HttpMethod.HEAD || http == HttpMethod.OPTIONS);
+                    String ability = HandlerAbilities.required(route.getValue()).orElse(null);
+                    if (!open) {
+                        call(anonymous, http, path).expectStatus().isUnauthorized();
+                    }
+                    if (mutating && !open) {
+                        assertThat(ability).as(http + " " + path + " declares an ability").isNotNull();
+                        TokenIssuance.Issued lacking = "events:read".equals(ability) ? otherOutsider : outsider;
+                        call(AdminToken.authorize(anonymous, lacking.plaintext()), http, path)
+                                .expectStatus().isForbidden()
+                                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+                    }
+                    checked.add(http + " " + pattern.getPatternString());
+                }
+            }
+        }
+        assertThat(checked).contains("POST /api/projects", "PUT /api/secrets/{name}", "DELETE /api/tokens/{id}",
+                "POST /api/pairings");
+        assertThat(events()).as("nothing written by refused calls").isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void aPhonePairsOnceWithACodeThatExpires() throws InterruptedException {
+        int attemptsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class);
+        JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("label", "Maria's phone")).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        String typed = code.get("code").asText();
+        assertThat(typed).matches("[0-9A-Z]{4}-[0-9A-Z]{4}");
+        assertThat(code.get("qrPayload").asText()).startsWith("agentworkspace://pair?server=").endsWith("&code=" + typed);
+        assertThat(Duration.between(Instant.now(), Instant.parse(code.get("expiresAt").asText())))
+                .isBetween(Duration.ZERO, Duration.ofSeconds(3));
+
+        JsonNode paired = pair(typed.toLowerCase().replace("-", ""), "iPhone 17").expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        WebTestClient phone = AdminToken.authorize(anonymous, paired.get("token").asText());
+        JsonNode me = phone.get().uri("/api/me").exchange().expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody();
+        assertThat(me.get("preset").asText()).isEqualTo("mobile");
+        phone.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "x", "preset", "mobile")).exchange().expectStatus().isForbidden();
+
+        pair(typed, "second phone").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-pairing-code");
+
+        JsonNode listed = admin.get().uri("/api/pairings").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(listed.toString()).contains("\"status\":\"paired\"").contains("iPhone 17").doesNotContain(typed);
+
+        admin.delete().uri("/api/pairings/" + code.get("pairingId").asText()).exchange().expectStatus().isNoContent();
+        phone.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+
+        JsonNode late = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        Thread.sleep(3200);
+        pair(late.get("code").asText(), "too late").expectStatus().isBadRequest();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome = 'paired'", Integer.class))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class) - attemptsBefore)
+                .as("every attempt recorded: the pairing, the reused code, the expired one").isEqualTo(3);
+    }
+
+    @Test
+    void theEleventhWrongAttemptInAMinuteIs429WithRetryAfter() {
+        long events = events();
+        for (int i = 1; i <= 10; i++) {
+            pair("ZZZZ-ZZ" + String.format("%02d", i), "guesser").expectStatus().isBadRequest();
+        }
+        pair("ZZZZ-ZZ11", "guesser").expectStatus().isEqualTo(429)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L))
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome IN ('unknown-code', 'throttled')",
+                Integer.class)).isGreaterThanOrEqualTo(11);
+        assertThat(events()).isEqualTo(events);
+    }
+
+    private WebTestClient.ResponseSpec pair(String code, String device) {
+        return anonymous.post().uri("/api/pair").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("code", code, "deviceName", device)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec call(WebTestClient client, HttpMethod method, String path) {
+        WebTestClient.RequestBodySpec request = client.method(method).uri(path);
+        if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+            return request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange();
+        }
+        return request.exchange();
+    }
+
+    private boolean isPublic(HttpMethod method, String path) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.method(method, path));
+        return publicEndpoints.stream().flatMap(endpoints -> endpoints.matchers().stream())
+                .anyMatch(matcher -> Boolean.TRUE.equals(matcher.matches(exchange).map(result -> result.isMatch()).block()));
+    }
+
+    private long events() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry", Long.class);
+    }
+}

@@ -1,0 +1,64 @@
+package io.agentworkspace.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.support.AdminToken;
+
+/**
+ * The console against unmodified client libraries (src/test/node/acceptance.mjs): pusher-js 8 over the Pusher
+ * protocol with private-channel authorization, the official `pusher` server SDK signing HTTP publishes, the
+ * `eventsource` client dropping and resuming with Last-Event-ID, and a WebSocket client catching up by polling.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConsoleClientsIT {
+
+    static final String SECRET = "console-clients-it-secret";
+
+    @DynamicPropertySource
+    static void embedded(DynamicPropertyRegistry registry) throws Exception {
+        Path dataDir = Files.createTempDirectory("agent-console-clients-it");
+        registry.add("agent.data-dir", dataDir::toString);
+        registry.add("agent.console.pusher.secret", () -> SECRET);
+    }
+
+    @Autowired
+    ConsoleEventService console;
+    @Autowired
+    PusherCredentials credentials;
+    @Autowired
+    DataDirectory dataDirectory;
+    @LocalServerPort
+    int port;
+
+    @Test
+    void realClientLibrariesReceiveEveryEventExactlyOnceInOrder() throws Exception {
+        Map<String, String> environment = Map.of("CONSOLE_BASE_URL", "http://127.0.0.1:" + port,
+                "CONSOLE_TOKEN", AdminToken.read(dataDirectory.root()), "PUSHER_APP_ID", credentials.appId(),
+                "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", credentials.secret());
+        try (NodeClients.Script clients = NodeClients.Script.start("acceptance.mjs", environment)) {
+            String channel = clients.await("SUBSCRIBED ", Duration.ofSeconds(60)).substring("SUBSCRIBED ".length());
+            for (int n = 0; n < 20; n++) {
+                console.publish(channel, "console.line", Map.of("n", n, "text", "line " + n)).block(Duration.ofSeconds(10));
+            }
+            clients.send("PUBLISHED 20");
+            clients.await("DONE", Duration.ofSeconds(120));
+            assertThat(clients.exitCode(Duration.ofSeconds(10))).isZero();
+            assertThat(clients.output()).anyMatch(line -> line.startsWith("OK A"))
+                    .anyMatch(line -> line.startsWith("OK B")).anyMatch(line -> line.startsWith("OK C"))
+                    .anyMatch(line -> line.startsWith("OK D"));
+        }
+    }
+}
