@@ -4,11 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
-import org.springframework.beans.factory.ObjectProvider;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +23,10 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.EventJson;
 import io.agentworkspace.projection.ProjectionRebuilds;
 import io.agentworkspace.projection.RebuildProgress;
+import io.agentworkspace.rag.IndexCounts;
+import io.agentworkspace.rag.IndexProgress;
+import io.agentworkspace.rag.IndexRunView;
+import io.agentworkspace.rag.RagIndexing;
 
 /** The ops commands. picocli parses and documents them ({@code ops --help}, {@code ops <command> --help}). */
 final class Commands {
@@ -169,15 +171,17 @@ final class Commands {
     }
 
     @Command(name = "reindex", mixinStandardHelpOptions = true,
-            description = "Rebuilds the RAG index of one project or of all of them.")
+            description = "Reindexes the RAG index of one project or of every project whose workspace is ready, and "
+                    + "waits for the outcome. Exit 0 when every run completed, 1 when one failed.")
     static final class Reindex implements Callable<Integer> {
-        private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        private static final String REASON = "cli";
+        private static final String CALLER = "ops-cli";
         private final OpsCommandLine.Ops ops;
 
         static final class Which {
             @Option(names = "--project", paramLabel = "ID", description = "The project to reindex.")
             String project;
-            @Option(names = "--all", description = "Every project.")
+            @Option(names = "--all", description = "Every project whose workspace is ready.")
             boolean all;
         }
 
@@ -190,20 +194,32 @@ final class Commands {
 
         @Override
         public Integer call() {
-            if (which.project != null && !UUID.matcher(which.project).matches()) {
-                throw RejectedCommand.invalid("invalid-project-id", "project", "--project must be a project id (a UUID)");
-            }
-            ObjectProvider<RagReindexing> provider = ops.application().get().getBeanProvider(RagReindexing.class);
-            RagReindexing rag = provider.getIfAvailable();
-            if (rag == null) {
-                ops.err().println("RAG is not installed in this build yet: there is no index to rebuild.");
-                return OpsCommandLine.UNAVAILABLE;
-            }
+            RagIndexing indexing = ops.bean(RagIndexing.class);
             ProgressBar bar = new ProgressBar(ops.err(), "reindexing");
-            long projects = rag.reindex(Optional.ofNullable(which.project), bar::update);
+            List<IndexRunView> runs = which.project != null
+                    ? List.of(indexing.reindex(which.project, REASON, CALLER, progress -> show(bar, progress)).block())
+                    : indexing.reindexAll(REASON, CALLER, progress -> show(bar, progress))
+                            .doOnNext(run -> ops.err().printf("%nproject %s: %s%n", run.projectId(), run.status()))
+                            .collectList().block();
             bar.finish();
-            ops.out().printf("reindexed %d project(s)%n", projects);
-            return 0;
+            for (IndexRunView run : runs) {
+                if (run.counts() != null) {
+                    IndexCounts counts = run.counts();
+                    ops.out().printf("%s %s: %d files scanned, %d changed, %d deleted; %d chunks embedded, %d reused, "
+                                    + "%d deleted, %d in the index%n", run.projectId(), run.status(), counts.filesScanned(),
+                            counts.filesChanged(), counts.filesDeleted(), counts.chunksEmbedded(), counts.chunksReused(),
+                            counts.chunksDeleted(), counts.chunksTotal());
+                } else {
+                    ops.out().printf("%s %s: %s%n", run.projectId(), run.status(), run.failure());
+                }
+            }
+            ops.out().printf("reindexed %d project(s)%n", runs.size());
+            return runs.stream().allMatch(run -> "completed".equals(run.status())) ? 0 : OpsCommandLine.FAILED;
+        }
+
+        /** Files of the running project; {@code filesToIndex} is known once its scan is over. */
+        private static void show(ProgressBar bar, IndexProgress progress) {
+            bar.update(progress.filesIndexed(), progress.filesToIndex(), progress.projectId() + " " + progress.phase());
         }
     }
 

@@ -113,8 +113,9 @@ public final class OpsCommandLine {
                         .web(WebApplicationType.NONE)
                         .bannerMode(Banner.Mode.OFF)
                         .logStartupInfo(false)
-                        // a command must not mint a token nobody asked for; logs stay quiet unless asked for
-                        .properties("agent.auth.bootstrap-admin-token=false", "logging.level.root=WARN",
+                        // a command must not mint a token nobody asked for nor start rebuilds; logs stay quiet unless asked for
+                        .properties("agent.auth.bootstrap-admin-token=false", "agent.projections.rebuild-outdated=false",
+                                "logging.level.root=WARN",
                                 "logging.level.io.agentworkspace=WARN")
                         .run(properties.toArray(String[]::new));
             }

@@ -12,6 +12,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.snapshot.SnapshotRestored;
+import io.agentworkspace.workspace.WorkspacePulled;
 
 /**
  * Builds the {@code projects} read model. Writes go through JDBC on purpose: they join the processor's
@@ -54,6 +56,25 @@ class ProjectProjection {
                 UPDATE %s SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
                 WHERE id = ?""".formatted(table()),
                 event.reason(), utc(event.failedAt()), version, event.projectId());
+    }
+
+    /**
+     * A pull moved the branch: the head follows. Not the project's own event, so {@code version} (the project
+     * aggregate's sequence) stays; the single-segment processor applies these in store order.
+     */
+    @EventHandler
+    void on(WorkspacePulled event) {
+        if (event.updated()) {
+            jdbc.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
+                    event.toCommit(), event.branch(), utc(event.pulledAt()), event.projectId());
+        }
+    }
+
+    /** A restore replaced the tree, .git included: the head is the snapshot's. */
+    @EventHandler
+    void on(SnapshotRestored event) {
+        jdbc.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
+                event.commitAfter(), utc(event.restoredAt()), event.projectId());
     }
 
     @ResetHandler

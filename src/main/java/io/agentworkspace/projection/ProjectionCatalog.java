@@ -14,11 +14,16 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
-/** The projections of {@code projections/*.json} (shipped in the jar): name, processing group, version, tables. */
+/**
+ * The projections of {@code projections/*.json} (shipped in the jar): name, processing group, version, tables, and
+ * whether it can be rebuilt without downtime (its handlers name their tables through {@link ProjectionTables} and
+ * have no effect besides their rows).
+ */
 @Component
 public class ProjectionCatalog {
 
-    public record Projection(String name, String processingGroup, int version, List<String> tables, String description) {
+    public record Projection(String name, String processingGroup, int version, boolean rebuildable, List<String> tables,
+                             String description) {
     }
 
     private final List<Projection> projections;
@@ -45,7 +50,8 @@ public class ProjectionCatalog {
                     List<String> tables = new ArrayList<>();
                     manifest.get("tables").forEach(table -> tables.add(table.asText()));
                     found.add(new Projection(manifest.get("name").asText(), manifest.get("processingGroup").asText(),
-                            manifest.get("version").asInt(), List.copyOf(tables), manifest.path("description").asText("")));
+                            manifest.get("version").asInt(),
+                            manifest.path("rebuildable").asBoolean(false), List.copyOf(tables), manifest.path("description").asText("")));
                 }
             }
         } catch (IOException e) {

@@ -47,6 +47,7 @@ public class ProjectionRebuilds {
     private final TransactionTemplate transactions;
     private final JdbcTemplate jdbc;
     private final ShadowTables shadowTables;
+    private final ProjectionVersions versions;
     private final MeterRegistry meters;
     private final Clock clock;
     private final int batchSize;
@@ -55,7 +56,7 @@ public class ProjectionRebuilds {
 
     ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, EventStore eventStore,
                        TokenStore tokenStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
-                       ShadowTables shadowTables, MeterRegistry meters, Clock clock,
+                       ShadowTables shadowTables, ProjectionVersions versions, MeterRegistry meters, Clock clock,
                        @Value("${agent.projections.rebuild-batch-size:500}") int batchSize) {
         this.catalog = catalog;
         this.processing = processing;
@@ -64,15 +65,20 @@ public class ProjectionRebuilds {
         this.transactions = new TransactionTemplate(transactionManager);
         this.jdbc = jdbc;
         this.shadowTables = shadowTables;
+        this.versions = versions;
         this.meters = meters;
         this.clock = clock;
         this.batchSize = batchSize;
         recover();
     }
 
-    /** Starts a rebuild; refused when the name is unknown or a rebuild of it runs. */
+    /** Starts a rebuild; refused when the name is unknown, the projection not rebuildable or a rebuild of it runs. */
     public synchronized RebuildProgress start(String name) {
         ProjectionCatalog.Projection projection = catalog.named(name).orElseThrow(() -> unknown(name));
+        if (!projection.rebuildable()) {
+            throw RejectedCommand.conflict("projection-not-rebuildable", "Projection " + name + " cannot be rebuilt "
+                    + "without downtime: its manifest does not declare it rebuildable.");
+        }
         if (running.containsKey(name) || runningInDatabase(name)) {
             throw RejectedCommand.conflict("rebuild-in-progress", "A rebuild of projection " + name + " is already running.");
         }
@@ -135,6 +141,7 @@ public class ProjectionRebuilds {
                 // the position first, marked as switching; a crash before the rename is completed at the next start
                 transactions.executeWithoutResult(status -> {
                     handOver(group, position);
+                    versions.record(rebuild.projection());
                     record(rebuild, "switching");
                 });
                 shadowTables.renameIntoPlace(tables);
@@ -142,6 +149,7 @@ public class ProjectionRebuilds {
             } else {
                 transactions.executeWithoutResult(status -> {
                     handOver(group, position);
+                    versions.record(rebuild.projection());
                     shadowTables.copyIntoPlace(tables);
                 });
                 shadowTables.drop(tables.stream().map(ShadowTables::shadowOf).toList());

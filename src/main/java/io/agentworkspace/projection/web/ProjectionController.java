@@ -19,6 +19,7 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.projection.ProcessorProgress;
 import io.agentworkspace.projection.ProjectionCatalog;
 import io.agentworkspace.projection.ProjectionRebuilds;
+import io.agentworkspace.projection.ProjectionVersions;
 import io.agentworkspace.projection.RebuildProgress;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,19 +32,26 @@ class ProjectionController {
     /**
      * @param status {@code live} (processing), {@code rebuilding}, {@code errored} (its processor is retrying a failed
      *               batch), {@code stopped} (its processor does not run on this node)
+     * @param version      the manifest's version; {@code builtVersion} the one the live tables were built by (older:
+     *                     a rebuild is due)
+     * @param rebuildable  whether {@code POST /api/projections/{name}/rebuild} can rebuild it
      */
-    record ProjectionView(String name, String processingGroup, int version, List<String> tables, String status,
-                          long position, long head, long lag, @Nullable RebuildProgress rebuild) {
+    record ProjectionView(String name, String processingGroup, int version, @Nullable Integer builtVersion,
+                          boolean rebuildable, List<String> tables, String status, long position, long head, long lag,
+                          @Nullable RebuildProgress rebuild) {
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
 
     private final ProjectionRebuilds rebuilds;
     private final ProcessorProgress progress;
+    private final ProjectionVersions versions;
     private final BlockingWork blocking;
 
-    ProjectionController(ProjectionRebuilds rebuilds, ProcessorProgress progress, BlockingWork blocking) {
+    ProjectionController(ProjectionRebuilds rebuilds, ProcessorProgress progress, ProjectionVersions versions,
+                         BlockingWork blocking) {
         this.rebuilds = rebuilds;
+        this.versions = versions;
         this.progress = progress;
         this.blocking = blocking;
     }
@@ -87,8 +95,9 @@ class ProjectionController {
         String status = rebuild != null && rebuild.running() ? "rebuilding"
                 : processor == null || !processor.running() ? "stopped"
                 : processor.errored() ? "errored" : "live";
-        return new ProjectionView(projection.name(), projection.processingGroup(), projection.version(), projection.tables(),
-                status, processor == null ? -1 : processor.position(), processor == null ? -1 : processor.head(),
+        java.util.OptionalInt built = versions.built(projection.name());
+        return new ProjectionView(projection.name(), projection.processingGroup(), projection.version(),
+                built.isPresent() ? built.getAsInt() : null, projection.rebuildable(), projection.tables(), status, processor == null ? -1 : processor.position(), processor == null ? -1 : processor.head(),
                 processor == null ? 0 : processor.lag(), rebuild);
     }
 }
