@@ -196,11 +196,16 @@ final class Commands {
         public Integer call() {
             RagIndexing indexing = ops.bean(RagIndexing.class);
             ProgressBar bar = new ProgressBar(ops.err(), "reindexing");
-            List<IndexRunView> runs = which.project != null
-                    ? List.of(indexing.reindex(which.project, REASON, CALLER, progress -> show(bar, progress)).block())
-                    : indexing.reindexAll(REASON, CALLER, progress -> show(bar, progress))
-                            .doOnNext(run -> ops.err().printf("%nproject %s: %s%n", run.projectId(), run.status()))
-                            .collectList().block();
+            List<IndexRunView> runs = (which.project != null
+                    ? indexing.reindex(which.project, REASON, CALLER, progress -> show(bar, progress)).flux()
+                    : indexing.reindexAll(REASON, CALLER, progress -> show(bar, progress)))
+                    .doOnNext(run -> {
+                        IndexCounts counts = run.counts();
+                        long files = counts == null ? 0 : counts.filesChanged() + counts.filesDeleted();
+                        bar.update(files, files, run.projectId() + " " + run.status());
+                        ops.err().printf("%nproject %s: %s%n", run.projectId(), run.status());
+                    })
+                    .collectList().block();
             bar.finish();
             for (IndexRunView run : runs) {
                 if (run.counts() != null) {

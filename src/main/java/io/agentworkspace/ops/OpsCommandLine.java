@@ -109,15 +109,18 @@ public final class OpsCommandLine {
         @Override
         public synchronized ApplicationContext get() {
             if (context == null) {
+                // as arguments, so that they win over application.yml: a command must not mint a token nobody
+                // asked for, nor start rebuilds
+                List<String> arguments = new ArrayList<>(List.of("--agent.auth.bootstrap-admin-token=false",
+                        "--agent.projections.rebuild-outdated=false"));
+                arguments.addAll(properties);
                 context = new SpringApplicationBuilder(application)
                         .web(WebApplicationType.NONE)
                         .bannerMode(Banner.Mode.OFF)
                         .logStartupInfo(false)
-                        // a command must not mint a token nobody asked for nor start rebuilds; logs stay quiet unless asked for
-                        .properties("agent.auth.bootstrap-admin-token=false", "agent.projections.rebuild-outdated=false",
-                                "logging.level.root=WARN",
-                                "logging.level.io.agentworkspace=WARN")
-                        .run(properties.toArray(String[]::new));
+                        // logs stay quiet unless asked for
+                        .properties("logging.level.root=WARN", "logging.level.io.agentworkspace=WARN")
+                        .run(arguments.toArray(String[]::new));
             }
             return context;
         }

@@ -291,6 +291,34 @@ class HistoryIT {
         assertThat(registered.at("/payload/registeredBy").asText()).isEqualTo(admin.substring(3, 19));
     }
 
+    @Test
+    void secretsReplayOnlyAsCiphertextAndFingerprint() {
+        String value = "replay-canary-" + java.util.UUID.randomUUID();
+        String name = "history-" + System.nanoTime();
+        long after = jdbc.queryForObject("SELECT COALESCE(MAX(globalIndex), 0) FROM DomainEventEntry", Long.class);
+        http.put().uri("/api/secrets/" + name).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("value", value)).exchange().expectStatus().isCreated();
+        http.put().uri("/api/secrets/" + name).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("value", value + "-rotated")).exchange().expectStatus().isOk();
+
+        List<JsonNode> events = new ArrayList<>();
+        page("/api/events?after=" + after + "&limit=1000").get("items").forEach(event -> {
+            if (name.equals(event.at("/payload/name").asText())) {
+                events.add(event);
+            }
+        });
+        assertThat(events).extracting(event -> event.get("type").asText()).hasSize(2);
+        for (JsonNode event : events) {
+            assertThat(event.get("payload").get("ciphertext").asText()).isNotBlank();
+            assertThat(event.get("payload").get("fingerprint").asText()).isNotBlank();
+        }
+        String ndjson = http.get().uri("/api/events/stream?follow=false&after=" + after)
+                .accept(MediaType.APPLICATION_NDJSON).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(ndjson).contains(name).doesNotContain(value);
+        assertThat(events.toString()).doesNotContain(value);
+    }
+
     private static long readPosition(ObjectMapper json, String line) {
         try {
             return json.readTree(line).get("position").asLong();

@@ -33,11 +33,18 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.ApiTokens;
 import io.agentworkspace.auth.TokenRecord;
 import io.agentworkspace.auth.TokenSecrets;
+import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.project.ProjectSource;
+import io.agentworkspace.project.ProjectView;
+import io.agentworkspace.project.Projects;
+import io.agentworkspace.project.RegisterProject;
 import io.agentworkspace.support.AppProcess;
+import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.BulkEvents;
 import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.StandaloneEventStore;
 import io.agentworkspace.support.TestServices;
+import io.agentworkspace.workspace.Workspaces;
 
 /**
  * The ops commands against a real MariaDB: each command in-process on one application context, and the packaged
@@ -64,6 +71,12 @@ class OpsCommandLineIT {
     ApiTokens tokens;
     @Autowired
     EventChain chain;
+    @Autowired
+    Commands commands;
+    @Autowired
+    Projects projects;
+    @Autowired
+    Workspaces workspaces;
 
     @TempDir
     Path scratch;
@@ -165,12 +178,37 @@ class OpsCommandLineIT {
     }
 
     @Test
-    void reindexSaysRagIsNotInstalledYetAndRefusesBadArguments() {
+    void reindexRunsOneProjectOrAllWithProgressAndRefusesBadArguments() throws Exception {
+        GitRepositories.Repo repo = GitRepositories.withCommits(scratch.resolve("origin"), 3);
+        String id = java.util.UUID.randomUUID().toString();
+        commands.sendAndWait(new RegisterProject(id, "ops-" + id, ProjectSource.localPath(repo.path().toString()), "test"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            ProjectView project = projects.byId(id).block(Duration.ofSeconds(10));
+            return project != null && "ready".equals(project.workspace().status());
+        });
+        // the clone's own index run first, so that the reindex below sees exactly one changed file
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                jdbc.queryForObject("SELECT COUNT(*) FROM rag_index_runs WHERE project_id = ? AND status = 'completed'",
+                        Long.class, id) == 1);
+        Files.writeString(workspaces.of(id).resolve("file-1.txt"), "changed for the reindex\n");
+
+        Run one = ops("reindex", "--project=" + id);
+        assertThat(one.exit()).as(one.out() + one.err()).isZero();
+        assertThat(one.out()).contains(id + " completed: ").contains("1 changed").endsWith("reindexed 1 project(s)\n");
+        assertThat(one.err()).contains("reindexing [");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM rag_index_runs WHERE project_id = ? AND reason = 'cli' "
+                + "AND requested_by = 'ops-cli' AND status = 'completed'", Long.class, id)).isEqualTo(1);
+
         Run all = ops("reindex", "--all");
-        assertThat(all.exit()).isEqualTo(OpsCommandLine.UNAVAILABLE);
-        assertThat(all.err()).contains("RAG is not installed");
+        assertThat(all.exit()).as(all.out() + all.err()).isZero();
+        assertThat(all.out()).contains(id + " completed: ").contains("0 changed").contains("reindexed ");
+        assertThat(all.err()).contains("project " + id + ": completed");
+
+        Run unknown = ops("reindex", "--project=3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("No project 3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11");
         assertThat(ops("reindex").exit()).isEqualTo(2);
-        assertThat(ops("reindex", "--all", "--project=3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11").exit()).isEqualTo(2);
+        assertThat(ops("reindex", "--all", "--project=" + id).exit()).isEqualTo(2);
         assertThat(ops("reindex", "--project=../etc").exit()).isEqualTo(2);
         Run help = ops("--help");
         assertThat(help.exit()).isZero();
@@ -193,6 +231,7 @@ class OpsCommandLineIT {
                     "--spring.data.redis.host=" + TestServices.redis().host(),
                     "--spring.data.redis.port=" + TestServices.redis().port(),
                     "--agent.data-dir=" + scratch.resolve("data"),
+                    "--agent.secrets.master-key=" + MySqlProfile.TEST_MASTER_KEY,
                     "--server.port=1", // would fail to bind if a web server started
                     "create-admin-token", "--name=from the jar"));
             Process process = new ProcessBuilder(command).redirectError(scratch.resolve("stderr.txt").toFile()).start();

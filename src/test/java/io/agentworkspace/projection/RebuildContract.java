@@ -144,7 +144,9 @@ abstract class RebuildContract {
                 .isEqualTo(added.size());
         assertThat(jdbc.queryForList("SELECT COUNT(*) FROM projection_rebuilds WHERE state = 'done'", Long.class))
                 .containsExactly(1L);
-        http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+        // the scrape of the whole service is larger than WebTestClient's default 256 KB buffer
+        http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
                 .value(metrics -> assertThat(metrics).containsPattern(
                         "agent_projection_rebuild_processed\\{[^}]*projection=\"api-tokens\""));
         jdbc.execute("DROP TABLE expected_tokens");
@@ -159,8 +161,15 @@ abstract class RebuildContract {
                 .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-projection-name");
         JsonNode list = http.get().uri("/api/projections").exchange().expectStatus().isOk()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(list.findValuesAsText("name")).contains("projects", "api-tokens");
+        assertThat(list.findValuesAsText("name")).containsExactlyInAnyOrder("api-tokens", "pairings", "projects",
+                "rag-index-runs", "secrets", "snapshots");
         assertThat(list.findValuesAsText("status")).doesNotContain("stopped");
+        for (JsonNode projection : list) {
+            assertThat(projection.get("builtVersion").asInt()).as(projection.toString())
+                    .isEqualTo(projection.get("version").asInt());
+        }
+        http.post().uri("/api/projections/secrets/rebuild").exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/projection-not-rebuildable");
     }
 
     private void awaitLiveCaughtUp() {

@@ -33,4 +33,9 @@ class RebuildEmbeddedIT extends RebuildContract {
     void rebuildOnH2() throws Exception {
         rebuildsWhileServingAndEndsWithTheOldModelPlusTheNewEvents();
     }
+
+    @Test
+    void badNamesAndProjectionsThatCannotBeRebuiltAreRefused() {
+        refusesUnknownAndMalformedProjectionNames();
+    }
 }

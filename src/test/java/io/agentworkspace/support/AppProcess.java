@@ -61,6 +61,9 @@ public final class AppProcess implements AutoCloseable {
         command.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-jar", jar().toAbsolutePath().toString(),
                 "--spring.profiles.active=" + profiles, "--server.port=" + port, "--server.address=127.0.0.1",
                 "--agent.data-dir=" + dataDir));
+        if (!properties.containsKey("agent.secrets.master-key")) {
+            command.add("--agent.secrets.master-key=" + MySqlProfile.TEST_MASTER_KEY);
+        }
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
