@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 /** Builds {@code api_tokens}: what authentication looks tokens up in. */
 @Component
 @ProcessingGroup(ApiTokenProjection.PROCESSOR)
@@ -26,21 +28,26 @@ class ApiTokenProjection {
     @EventHandler
     void on(ApiTokenIssued event) {
         jdbc.update("""
-                INSERT INTO api_tokens (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                INSERT INTO %s (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""".formatted(table()),
                 event.tokenId(), event.name(), String.join(" ", event.abilities()), event.preset(),
                 event.secretSha256(), utc(event.expiresAt()), utc(event.issuedAt()), event.issuedBy());
     }
 
     @EventHandler
     void on(ApiTokenRevoked event) {
-        jdbc.update("UPDATE api_tokens SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
+        jdbc.update("UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
                 utc(event.revokedAt()), event.reason(), event.tokenId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM api_tokens");
+        jdbc.update("DELETE FROM " + table());
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String table() {
+        return ProjectionTables.of("api_tokens");
     }
 
     private static LocalDateTime utc(Instant instant) {

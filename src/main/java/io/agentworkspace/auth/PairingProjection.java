@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 /** Builds {@code pairings}: every pairing code, where it stands, and the device it paired. */
 @Component
 @ProcessingGroup(PairingProjection.PROCESSOR)
@@ -25,7 +27,7 @@ class PairingProjection {
 
     @EventHandler
     void on(PairingCodeIssued event) {
-        jdbc.update("INSERT INTO pairings (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
+        jdbc.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
                 event.pairingId(), event.codeSha256(), event.label(), utc(event.expiresAt()), utc(event.issuedAt()),
                 event.issuedBy());
@@ -33,18 +35,23 @@ class PairingProjection {
 
     @EventHandler
     void on(DevicePaired event) {
-        jdbc.update("UPDATE pairings SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
+        jdbc.update("UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
                 event.deviceName(), event.tokenId(), utc(event.pairedAt()), event.pairingId());
     }
 
     @EventHandler
     void on(PairingRevoked event) {
-        jdbc.update("UPDATE pairings SET revoked_at = ? WHERE pairing_id = ?", utc(event.revokedAt()), event.pairingId());
+        jdbc.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", utc(event.revokedAt()), event.pairingId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM pairings");
+        jdbc.update("DELETE FROM " + table());
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String table() {
+        return ProjectionTables.of("pairings");
     }
 
     private static LocalDateTime utc(Instant instant) {

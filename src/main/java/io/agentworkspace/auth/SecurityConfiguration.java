@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +35,8 @@ import io.agentworkspace.infrastructure.web.Problems;
  * Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403 naming nothing about the token.
  */
 @Configuration(proxyBeanMethods = false)
+// the ops commands run the application without a web server: no routes, so no filter chain (it needs the router)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @EnableWebFluxSecurity
 @EnableReactiveMethodSecurity
 class SecurityConfiguration {

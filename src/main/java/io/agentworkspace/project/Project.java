@@ -27,7 +27,7 @@ class Project {
 
     Project(RegisterProject command, Instant at) {
         apply(new ProjectRegistered(command.projectId(), command.name(), command.source().kind().wireName(),
-                command.source().location(), at));
+                command.source().location(), at, command.registeredBy()));
     }
 
     @CommandHandler

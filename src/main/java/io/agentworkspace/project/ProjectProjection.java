@@ -11,6 +11,10 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.snapshot.SnapshotRestored;
+import io.agentworkspace.workspace.WorkspacePulled;
+
 /**
  * Builds the {@code projects} read model. Writes go through JDBC on purpose: they join the processor's
  * transaction, so a batch's rows and its token commit together or not at all. Plain INSERTs, not upserts: an event
@@ -31,8 +35,8 @@ class ProjectProjection {
     @EventHandler
     void on(ProjectRegistered event, @SequenceNumber long version) {
         jdbc.update("""
-                INSERT INTO projects (id, name, source_kind, source, status, registered_at, updated_at, version)
-                VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""",
+                INSERT INTO %s (id, name, source_kind, source, status, registered_at, updated_at, version)
+                VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""".formatted(table()),
                 event.projectId(), event.name(), event.sourceKind(), event.source(),
                 utc(event.registeredAt()), utc(event.registeredAt()), version);
     }
@@ -40,8 +44,8 @@ class ProjectProjection {
     @EventHandler
     void on(WorkspaceCloned event, @SequenceNumber long version) {
         jdbc.update("""
-                UPDATE projects SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
-                updated_at = ?, version = ? WHERE id = ?""",
+                UPDATE %s SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
+                updated_at = ?, version = ? WHERE id = ?""".formatted(table()),
                 event.headCommit(), event.branch(), utc(event.clonedAt()), utc(event.clonedAt()), version,
                 event.projectId());
     }
@@ -49,14 +53,38 @@ class ProjectProjection {
     @EventHandler
     void on(WorkspaceCloneFailed event, @SequenceNumber long version) {
         jdbc.update("""
-                UPDATE projects SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
-                WHERE id = ?""",
+                UPDATE %s SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
+                WHERE id = ?""".formatted(table()),
                 event.reason(), utc(event.failedAt()), version, event.projectId());
+    }
+
+    /**
+     * A pull moved the branch: the head follows. Not the project's own event, so {@code version} (the project
+     * aggregate's sequence) stays; the single-segment processor applies these in store order.
+     */
+    @EventHandler
+    void on(WorkspacePulled event) {
+        if (event.updated()) {
+            jdbc.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
+                    event.toCommit(), event.branch(), utc(event.pulledAt()), event.projectId());
+        }
+    }
+
+    /** A restore replaced the tree, .git included: the head is the snapshot's. */
+    @EventHandler
+    void on(SnapshotRestored event) {
+        jdbc.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
+                event.commitAfter(), utc(event.restoredAt()), event.projectId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM projects");
+        jdbc.update("DELETE FROM " + table());
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String table() {
+        return ProjectionTables.of("projects");
     }
 
     static LocalDateTime utc(Instant instant) {

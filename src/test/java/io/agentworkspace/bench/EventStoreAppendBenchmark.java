@@ -70,7 +70,7 @@ public final class EventStoreAppendBenchmark {
                 .build();
 
         ProjectRegistered payload = new ProjectRegistered(UUID.randomUUID().toString(), "benchmark-project",
-                "git-url", "https://git.example.com/acme/benchmark-project.git", Instant.now());
+                "git-url", "https://git.example.com/acme/benchmark-project.git", Instant.now(), "0123456789abcdef");
         SerializedObject<byte[]> payloadBytes = serializer.serialize(payload, byte[].class);
         byte[] metaBytes = serializer.serialize(MetaData.emptyInstance(), byte[].class).getData();
         AtomicLong[] sequences = new AtomicLong[8];

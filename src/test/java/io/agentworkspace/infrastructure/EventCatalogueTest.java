@@ -84,7 +84,7 @@ class EventCatalogueTest {
 
         CatalogueConformance conformance = new CatalogueConformance(catalogue, serializer);
         ProjectRegistered blankName = new ProjectRegistered("3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11", "",
-                "git-url", "https://example.com/a.git", Instant.now());
+                "git-url", "https://example.com/a.git", Instant.now(), "4f2a9c0d81b3e7a6");
         assertThatThrownBy(() -> conformance.check(blankName))
                 .isInstanceOf(CatalogueConformance.EventSchemaViolation.class)
                 .hasMessageContaining("ProjectRegistered");
@@ -100,6 +100,6 @@ class EventCatalogueTest {
     void aValidEventPasses() {
         CatalogueConformance conformance = new CatalogueConformance(catalogue, serializer);
         conformance.check(new ProjectRegistered("3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11", "ok", "local-path",
-                "/srv/repos/ok", Instant.now()));
+                "/srv/repos/ok", Instant.now(), "4f2a9c0d81b3e7a6"));
     }
 }

@@ -13,7 +13,7 @@ class ProjectTest {
     private static final String ID = "3f0c6b1e-8a51-4c0e-9d0f-5b2f8d6e7a11";
     private static final Instant AT = Instant.parse("2026-11-27T09:15:02Z");
     private final ProjectRegistered registered = new ProjectRegistered(ID, "billing", "git-url",
-            "https://example.com/acme/billing.git", AT);
+            "https://example.com/acme/billing.git", AT, "4f2a9c0d81b3e7a6");
 
     private FixtureConfiguration<Project> fixture;
 

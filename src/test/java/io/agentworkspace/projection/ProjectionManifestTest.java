@@ -46,9 +46,27 @@ class ProjectionManifestTest {
             assertThat(consumed).as("events consumed by " + projection.getKey())
                     .isEqualTo(handledEvents(projection.getValue()));
             assertThat(manifest.get("version").asInt()).isPositive();
+            assertThat(manifest.path("rebuildable").isBoolean()).as(projection.getKey() + " says whether it is rebuildable").isTrue();
+            if (manifest.get("rebuildable").asBoolean()) {
+                assertRebuildable(projection.getValue(), manifest.get("tables"));
+            }
             for (JsonNode table : manifest.get("tables")) {
                 assertThat(h2).as("H2 migrations create " + table).containsIgnoringCase("CREATE TABLE " + table.asText() + " ");
                 assertThat(mysql).as("MySQL migrations create " + table).containsIgnoringCase("CREATE TABLE " + table.asText() + " ");
+            }
+        }
+    }
+
+    /** A rebuild maps tables through ProjectionTables: a handler naming a table literally would write the live one. */
+    private static void assertRebuildable(Class<?> projection, JsonNode tables) throws IOException {
+        String source = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java",
+                projection.getName().replace('.', '/') + ".java")).replaceAll("\\s+", " ");
+        assertThat(source).as(projection.getSimpleName() + " names its tables through ProjectionTables")
+                .contains("ProjectionTables.of(");
+        for (JsonNode table : tables) {
+            for (String statement : List.of("INTO ", "UPDATE ", "FROM ")) {
+                assertThat(source).as(projection.getSimpleName() + " has no literal " + statement + table.asText())
+                        .doesNotContainIgnoringCase(statement + table.asText() + " ");
             }
         }
     }

@@ -28,5 +28,8 @@ public final class MySqlProfile {
 
     public static void registerKafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestServices::kafkaBootstrap);
+        // each context exports its history to a topic of its own on the shared broker
+        String topic = "test-events-" + java.util.UUID.randomUUID();
+        registry.add("agent.kafka.export.topic", () -> topic);
     }
 }

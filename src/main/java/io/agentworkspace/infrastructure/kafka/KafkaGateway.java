@@ -15,8 +15,21 @@ public interface KafkaGateway {
     record Record(String topic, String key, String value, int partition, long offset) {
     }
 
+    /** A record to send: its key picks the partition, so records of one key keep their order. */
+    record Outgoing(String key, String value) {
+    }
+
     /** Sends and completes when the broker acknowledged the write (acks=all). */
     Mono<Record> send(String topic, String key, String value);
+
+    /**
+     * Sends the records in their order and completes once the broker acknowledged every one (acks=all), or fails
+     * on the first that could not be written. Retries inside the client never reorder records of one key.
+     */
+    Mono<Void> sendAll(String topic, java.util.List<Outgoing> records);
+
+    /** Creates the topic with that many partitions unless it exists. */
+    Mono<Void> ensureTopic(String topic, int partitions);
 
     /**
      * Reads a topic from its beginning as a member of {@code group}, committing offsets as records are consumed.

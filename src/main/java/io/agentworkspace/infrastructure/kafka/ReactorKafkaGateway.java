@@ -7,9 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
@@ -55,6 +57,32 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
                 .flatMap(result -> result.exception() != null ? Mono.error(result.exception())
                         : Mono.just(new Record(topic, key, value, result.recordMetadata().partition(),
                         result.recordMetadata().offset())));
+    }
+
+    @Override
+    public Mono<Void> sendAll(String topic, List<Outgoing> records) {
+        return sender.send(Flux.fromIterable(records)
+                        .map(record -> SenderRecord.create(new ProducerRecord<>(topic, record.key(), record.value()), record.key())))
+                .flatMap(result -> result.exception() != null ? Mono.error(result.exception()) : Mono.empty())
+                .then();
+    }
+
+    @Override
+    public Mono<Void> ensureTopic(String topic, int partitions) {
+        return Mono.fromCallable(() -> {
+                    if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+                        try {
+                            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty()))).all().get(10, TimeUnit.SECONDS);
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (!(e.getCause() instanceof TopicExistsException)) {
+                                throw e;
+                            }
+                        }
+                    }
+                    return topic;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .then();
     }
 
     @Override

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.project.ProjectSource;
@@ -43,10 +45,11 @@ class ProjectController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('projects:write')")
-    Mono<ResponseEntity<Registration>> register(@Valid @RequestBody RegisterProjectRequest request) {
+    Mono<ResponseEntity<Registration>> register(@Valid @RequestBody RegisterProjectRequest request,
+                                                @AuthenticationPrincipal TokenPrincipal caller) {
         String projectId = UUID.randomUUID().toString();
         String name = request.name().strip();
-        RegisterProject command = new RegisterProject(projectId, name, sourceOf(request));
+        RegisterProject command = new RegisterProject(projectId, name, sourceOf(request), caller.tokenId());
         return commands.send(command)
                 .then(Mono.fromSupplier(() -> ResponseEntity.accepted()
                         .location(URI.create("/api/projects/" + projectId))

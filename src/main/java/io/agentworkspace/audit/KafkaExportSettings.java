@@ -1,0 +1,17 @@
+package io.agentworkspace.audit;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param enabled    export the history when Kafka is enabled
+ * @param topic      the topic every event goes to, keyed by aggregate id
+ * @param partitions partitions of the topic when the export creates it
+ * @param batchSize  events per export batch (one token update per batch)
+ */
+@ConfigurationProperties("agent.kafka.export")
+record KafkaExportSettings(@DefaultValue("true") boolean enabled,
+                           @DefaultValue("agent-workspace.events") String topic,
+                           @DefaultValue("6") int partitions,
+                           @DefaultValue("500") int batchSize) {
+}

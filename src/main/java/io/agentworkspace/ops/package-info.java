@@ -1,0 +1,8 @@
+/**
+ * The ops command line in the service's own jar ({@code java -jar agent-workspace.jar ops <command>}): verify the
+ * chain, replay the history, rebuild a projection, reindex RAG, create the first admin token.
+ */
+@NonNullApi
+package io.agentworkspace.ops;
+
+import org.springframework.lang.NonNullApi;

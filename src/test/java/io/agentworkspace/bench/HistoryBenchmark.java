@@ -1,0 +1,261 @@
+package io.agentworkspace.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.agentworkspace.support.AppProcess;
+import io.agentworkspace.support.BulkEvents;
+import io.agentworkspace.support.StandaloneEventStore;
+import io.agentworkspace.support.TestServices;
+
+/**
+ * History at volume on MariaDB: 1M events (token issuances, 1000 per transaction), then, against the packaged
+ * application running as a process of its own:
+ * - chaining: from an empty chain until every event is linked (events/s);
+ * - replay: the whole history over HTTP as NDJSON ({@code /api/events/stream?follow=false}), counted line by
+ *   line by this driver (events/s), three runs;
+ * - rebuild: {@code POST /api/projections/api-tokens/rebuild} from position 0 until switched in (events/s), three
+ *   runs (the live processors are set at the head first, so only the rebuild works);
+ * - Kafka export: a restart with the export on, from position 0 until its token reaches the head (events/s).
+ * Each figure comes with host CPU busy %, the application's and MariaDB's CPU time, and this driver's.
+ *
+ * Run: deploy/dev/bench.sh HistoryBenchmark [events] [runs]  (needs target/agent-workspace-*.jar: ./mvnw package -DskipTests)
+ */
+public final class HistoryBenchmark {
+
+    /** The application as production runs it: C2 compiler, G1, a fixed heap. */
+    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> phases = List.of((args.length > 2 ? args[2] : "chain,replay,rebuild,export").split(","));
+        String database = TestServices.createDatabase();
+        Path dir = Files.createTempDirectory("history-bench");
+        Long mariaDb = pidOf(Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid"));
+        try (StandaloneEventStore store = new StandaloneEventStore(database)) {
+            long seeded = System.nanoTime();
+            BulkEvents bulk = store.bulk();
+            for (int done = 0; done < events; done += 10_000) {
+                bulk.issueTokens(Math.min(10_000, events - done), 1000);
+            }
+            String token = adminToken(store);
+            long head = store.jdbc().queryForObject("SELECT MAX(globalIndex) FROM DomainEventEntry", Long.class);
+            System.out.printf("History benchmark: %d events seeded in %.1f s (MariaDB %s); %d run(s) per figure%n", events,
+                    (System.nanoTime() - seeded) / 1e9, store.jdbc().queryForObject("SELECT VERSION()", String.class), runs);
+            // live processors start at the head: the rebuild and the export are then the only projection work
+            for (String processor : List.of("projects", "api-tokens", "workspace-cloner", "pairings", "secrets", "snapshots",
+                    "snapshot-worker", "rag-index-runs", "rag-index-triggers", "rag-indexer", "console-bridge-projects")) {
+                store.jdbc().update("INSERT INTO TokenEntry (processorName, segment, token, tokenType, timestamp) VALUES (?, 0, ?, ?, ?)",
+                        processor, ("{\"index\":" + head + ",\"gaps\":[]}").getBytes(StandardCharsets.UTF_8),
+                        "org.axonframework.eventhandling.GapAwareTrackingToken", java.time.Instant.now().toString());
+            }
+            Map<String, Object> properties = properties(database);
+            properties.put("agent.kafka.export.enabled", "false");
+            System.out.println("| measure | events | events/s median | min–max | app CPU µs/event | CPU |");
+            System.out.println("|---|---|---|---|---|---|");
+            if (phases.contains("chain") || phases.contains("replay") || phases.contains("rebuild"))
+            try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                Meter meter = new Meter(app.pid(), mariaDb);
+                Meter.Mark chainStart = meter.mark();
+                long chainedBefore = store.jdbc().queryForObject("SELECT chain_seq FROM event_chain_head", Long.class);
+                long chained;
+                do {
+                    Thread.sleep(200);
+                    chained = store.jdbc().queryForObject("SELECT chain_seq FROM event_chain_head", Long.class);
+                } while (chained < events);
+                meter.report("chain (hash + link, after the start-up)", chained - chainedBefore,
+                        List.of(chainStart.rate(chained - chainedBefore)), chainStart);
+
+                List<Double> replayRates = new ArrayList<>();
+                Meter.Mark firstReplay = null;
+                long replayed = 0;
+                for (int run = 0; run <= runs && phases.contains("replay"); run++) {
+                    Meter.Mark mark = meter.mark();
+                    replayed = replay(app.baseUrl(), token);
+                    if (run > 0) { // the first run warms up
+                        replayRates.add(mark.rate(replayed));
+                        firstReplay = firstReplay == null ? mark : firstReplay;
+                    }
+                }
+                if (phases.contains("replay")) {
+                    meter.report("replay over HTTP, NDJSON", replayed, replayRates, firstReplay);
+                }
+
+                List<Double> rebuildRates = new ArrayList<>();
+                Meter.Mark firstRebuild = null;
+                long rebuilt = 0;
+                for (int run = 0; run < runs && phases.contains("rebuild"); run++) {
+                    Meter.Mark mark = meter.mark();
+                    rebuilt = rebuild(app.baseUrl(), token);
+                    rebuildRates.add(mark.rate(rebuilt));
+                    firstRebuild = firstRebuild == null ? mark : firstRebuild;
+                }
+                if (phases.contains("rebuild")) {
+                    meter.report("rebuild api-tokens (shadow build + switch)", rebuilt, rebuildRates, firstRebuild);
+                }
+            }
+            if (phases.contains("export")) {
+                properties.put("agent.kafka.export.enabled", "true");
+                properties.put("agent.kafka.export.topic", "history-bench-" + database);
+                try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                    // the export starts with the application: measured from the first position seen once it is up
+                    Meter meter = new Meter(app.pid(), mariaDb);
+                    Meter.Mark mark = meter.mark();
+                    long firstNanos = System.nanoTime();
+                    long first = exportedPosition(app.baseUrl());
+                    long position = first;
+                    while (position < head) {
+                        Thread.sleep(200);
+                        position = exportedPosition(app.baseUrl());
+                    }
+                    double rate = (position - first) / ((System.nanoTime() - firstNanos) / 1e9);
+                    meter.report("Kafka export (acks=all, 500/batch; from position " + first + ")", position - first,
+                            List.of(rate), mark);
+                }
+            }
+        } finally {
+            TestServices.execute("DROP DATABASE " + database);
+        }
+    }
+
+    /**
+     * An admin token in the history (so rebuilds keep it) and in the read model (whose processor starts at the
+     * head): the bulk history counts as issued tokens, so no bootstrap token is written.
+     */
+    private static String adminToken(StandaloneEventStore store) {
+        io.agentworkspace.auth.TokenSecrets.Minted minted = io.agentworkspace.auth.TokenSecrets.mint();
+        store.bulk().append(List.of(new org.axonframework.eventhandling.GenericDomainEventMessage<>("ApiToken",
+                minted.tokenId(), 0, new io.agentworkspace.auth.ApiTokenIssued(minted.tokenId(), "benchmark", List.of("*"),
+                "admin", minted.secretSha256(), null, java.time.Instant.now(), "benchmark"))));
+        store.jdbc().update("INSERT INTO api_tokens (token_id, name, abilities, preset, secret_sha256, issued_at, issued_by) "
+                + "VALUES (?, 'benchmark', '*', 'admin', ?, CURRENT_TIMESTAMP(6), 'benchmark')", minted.tokenId(), minted.secretSha256());
+        return minted.plaintext();
+    }
+
+    /** The export's position as the application reports it (gauge agent.processor.position, sampled each second). */
+    private static long exportedPosition(String baseUrl) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl + "/actuator/prometheus").toURL().openConnection();
+        String metrics = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher gauge = java.util.regex.Pattern
+                .compile("agent_processor_position\\{[^}]*processor=\"kafka-export\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        return gauge.find() ? (long) Double.parseDouble(gauge.group(1)) : -1;
+    }
+
+    private static long exportPosition(StandaloneEventStore store) {
+        List<byte[]> tokens = store.jdbc().queryForList("SELECT token FROM TokenEntry WHERE processorName = 'kafka-export'", byte[].class);
+        if (tokens.isEmpty() || tokens.get(0) == null) {
+            return -1;
+        }
+        String json = new String(tokens.get(0), StandardCharsets.UTF_8);
+        java.util.regex.Matcher index = java.util.regex.Pattern.compile("\"index\":(\\d+)").matcher(json);
+        return index.find() ? Long.parseLong(index.group(1)) : -1;
+    }
+
+    /** Counts the lines of the whole history as NDJSON (plain HttpURLConnection: a blocking reader, nothing more). */
+    private static long replay(String baseUrl, String token) throws Exception {
+        HttpURLConnection connection = open(baseUrl + "/api/events/stream?follow=false", token);
+        connection.setRequestProperty("Accept", "application/x-ndjson");
+        long lines = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8),
+                1 << 16)) {
+            while (reader.readLine() != null) {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static long rebuild(String baseUrl, String token) throws Exception {
+        HttpURLConnection start = open(baseUrl + "/api/projections/api-tokens/rebuild", token);
+        start.setRequestMethod("POST");
+        if (start.getResponseCode() != 202) {
+            throw new IllegalStateException("rebuild refused: " + start.getResponseCode());
+        }
+        start.getInputStream().readAllBytes();
+        while (true) {
+            Thread.sleep(500);
+            HttpURLConnection poll = open(baseUrl + "/api/projections/api-tokens", token);
+            String view = new String(poll.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).get("rebuild");
+            String state = node.get("state").asText();
+            if ("done".equals(state)) {
+                return node.get("processed").asLong();
+            }
+            if (!"building".equals(state) && !"switching".equals(state)) {
+                throw new IllegalStateException("rebuild " + state + ": " + view);
+            }
+        }
+    }
+
+    private static HttpURLConnection open(String url, String token) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+        connection.setConnectTimeout(5000);
+        connection.setReadTimeout(120_000);
+        return connection;
+    }
+
+    private static Map<String, Object> properties(String database) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", TestServices.jdbcUrl(database));
+        properties.put("spring.datasource.username", TestServices.mariaDbUser());
+        properties.put("spring.datasource.password", TestServices.mariaDbPassword());
+        properties.put("spring.r2dbc.url", TestServices.r2dbcUrl(database));
+        properties.put("spring.r2dbc.username", TestServices.mariaDbUser());
+        properties.put("spring.r2dbc.password", TestServices.mariaDbPassword());
+        properties.put("spring.data.redis.host", TestServices.redis().host());
+        properties.put("spring.data.redis.port", TestServices.redis().port());
+        properties.put("spring.kafka.bootstrap-servers", TestServices.kafkaBootstrap());
+        properties.put("agent.auth.bootstrap-admin-token", "true");
+        // the seeded processors have tokens, so their projections count as built by version 1: no upgrade rebuilds here
+        properties.put("agent.projections.rebuild-outdated", "false");
+        return properties;
+    }
+
+    private static Long pidOf(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Host, application, MariaDB and driver CPU between two marks. */
+    private record Meter(HostCpu app, HostCpu db) {
+        Meter(long appPid, Long dbPid) {
+            this(new HostCpu(appPid), new HostCpu(dbPid));
+        }
+
+        record Mark(HostCpu.Sample app, HostCpu.Sample db) {
+            double rate(long events) {
+                return events / ((System.nanoTime() - app.wallNanos()) / 1e9);
+            }
+        }
+
+        Mark mark() {
+            return new Mark(app.sample(), db.sample());
+        }
+
+        void report(String measure, long events, List<Double> rates, Mark from) {
+            HostCpu.Sample appNow = app.sample();
+            HostCpu.Sample dbNow = db.sample();
+            double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted[sorted.length / 2];
+            double appMicros = HostCpu.serverSeconds(from.app(), appNow) * 1e6 / Math.max(1, events * (long) rates.size());
+            System.out.printf("| %s | %d | %.0f | %.0f–%.0f | %.1f | %s, MariaDB CPU %.2fs |%n", measure, events, median,
+                    sorted[0], sorted[sorted.length - 1], appMicros, HostCpu.describe(from.app(), appNow).replace("server", "app"),
+                    HostCpu.serverSeconds(from.db(), dbNow));
+        }
+    }
+}
