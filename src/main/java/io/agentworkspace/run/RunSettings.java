@@ -61,7 +61,7 @@ record RunSettings(@DefaultValue("") String nodeId,
                 throw new IllegalArgumentException("agent.runs.queues." + name + ": the queues are " + QUEUE_NAMES);
             }
         }
-        queues = Map.copyOf(complete);
+        queues = java.util.Collections.unmodifiableMap(complete);
     }
 
     /**
