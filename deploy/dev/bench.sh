@@ -14,5 +14,6 @@ deploy/dev/services.sh start
 source "$AGENT_SERVICES_DIR/env"
 
 ./mvnw -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-exec java -Xms1g -Xmx1g -XX:+UseG1GC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+# AGENT_BENCH_HEAP: the RAG search benchmark at 500k x 768 needs about 6g
+exec java -Xms1g -Xmx"${AGENT_BENCH_HEAP:-1g}" -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" "io.agentworkspace.bench.$name" "$@"

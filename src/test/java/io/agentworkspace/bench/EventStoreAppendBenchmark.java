@@ -1,7 +1,5 @@
 package io.agentworkspace.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
@@ -115,7 +113,7 @@ public final class EventStoreAppendBenchmark {
             }
         };
 
-        Long serverPid = mariaDbPid();
+        Long serverPid = HostCpu.mariaDbPid();
         System.out.printf("Event-store append benchmark: MariaDB %s, payload %d B + metadata %d B per event, %d s per run, "
                         + "3 runs per configuration after an untimed warm-up run%n",
                 serverVersion(dataSource), payloadBytes.getData().length, metaBytes.length, seconds);
@@ -192,15 +190,6 @@ public final class EventStoreAppendBenchmark {
             throw failures.get(0);
         }
         return appended.get();
-    }
-
-    private static Long mariaDbPid() {
-        Path pidFile = Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid");
-        try {
-            return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).trim()) : null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private static String serverVersion(HikariDataSource dataSource) throws Exception {

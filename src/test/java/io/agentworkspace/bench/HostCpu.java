@@ -53,4 +53,14 @@ final class HostCpu {
     static double serverSeconds(Sample from, Sample to) {
         return (to.serverTicks() - from.serverTicks()) / 100.0;
     }
+
+    /** The PID of the MariaDB that deploy/dev/services.sh started, or null when it is not known. */
+    static Long mariaDbPid() {
+        Path pidFile = Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid");
+        try {
+            return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).trim()) : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
 }

@@ -8,7 +8,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The project slice on the embedded default: H2 under a fresh data directory, in-process locks. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// no index run on clone: the contract counts events around each request
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "agent.rag.index-on-clone=false")
 class ProjectApiEmbeddedIT extends ProjectApiContract {
 
     @DynamicPropertySource

@@ -11,7 +11,8 @@ import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.TestServices;
 
 /** The project slice on the production profile: real MariaDB (event store + read model) and Redis locks. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// no index run on clone: the contract counts events around each request
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "agent.rag.index-on-clone=false")
 @ActiveProfiles("mysql")
 class ProjectApiMariaDbIT extends ProjectApiContract {
 

@@ -1,0 +1,54 @@
+package io.agentworkspace.rag;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs every requested index job on this module's bounded executor, driven by the event history through its own
+ * processor: the processor's token moves past a request only once its job has finished, so a request survives a
+ * crash and runs after restart. Events are sequenced by project, so runs of one project run one after another,
+ * and {@code agent.rag.index-threads} segments bound how many projects are indexed at once.
+ * <p>When the {@code rag-index} run queue exists, this handler enqueues {@link RagIndexJob#of} instead, and the
+ * queue's worker calls {@link RagIndexJobs#execute}.
+ */
+@Component
+@ProcessingGroup(RagIndexDispatcher.PROCESSOR)
+class RagIndexDispatcher implements DisposableBean {
+
+    static final String PROCESSOR = "rag-indexer";
+    /**
+     * Axon interrupts an event handler after 30 s and a processor's unit of work after 60 s by default; an index
+     * job may rightly take an hour (a large workspace through a rate-limited API). The unit of work's limit for this
+     * processor is raised in application.yml ({@code axon.timeout.transaction.event-processor.[rag-indexer]}).
+     */
+    static final int JOB_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+    private final RagIndexJobs jobs;
+    private final ExecutorService executor;
+
+    RagIndexDispatcher(RagIndexJobs jobs, RagSettings settings) {
+        this.jobs = jobs;
+        this.executor = Executors.newFixedThreadPool(Math.max(1, settings.indexThreads()),
+                new CustomizableThreadFactory("rag-index-"));
+    }
+
+    @EventHandler
+    @MessageHandlerTimeout(timeoutMs = JOB_TIMEOUT_MS, warningThresholdMs = JOB_TIMEOUT_MS)
+    void on(RagIndexRequested requested) {
+        // on a thread of our own: the outcome command commits in a unit of work of its own, not nested in this one
+        CompletableFuture.runAsync(() -> jobs.execute(RagIndexJob.of(requested)), executor).join();
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,59 @@
+package io.agentworkspace.rag;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Builds {@code rag_index_runs}: every index run with its outcome and counts. */
+@Component
+@ProcessingGroup(RagIndexRunProjection.PROCESSOR)
+class RagIndexRunProjection {
+
+    static final String PROCESSOR = "rag-index-runs";
+
+    private final JdbcTemplate jdbc;
+
+    RagIndexRunProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(RagIndexRequested event) {
+        jdbc.update("""
+                INSERT INTO rag_index_runs (run_id, project_id, reason, requested_by, status, requested_at)
+                VALUES (?, ?, ?, ?, 'requested', ?)""",
+                event.runId(), event.projectId(), event.reason(), event.requestedBy(), utc(event.requestedAt()));
+    }
+
+    @EventHandler
+    void on(RagIndexCompleted event) {
+        jdbc.update("""
+                UPDATE rag_index_runs SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
+                files_changed = ?, files_deleted = ?, chunks_embedded = ?, chunks_reused = ?, chunks_deleted = ?,
+                chunks_total = ?, duration_ms = ? WHERE run_id = ?""",
+                utc(event.completedAt()), event.embedder(), event.filesScanned(), event.filesChanged(),
+                event.filesDeleted(), event.chunksEmbedded(), event.chunksReused(), event.chunksDeleted(),
+                event.chunksTotal(), event.durationMs(), event.runId());
+    }
+
+    @EventHandler
+    void on(RagIndexFailed event) {
+        jdbc.update("UPDATE rag_index_runs SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? "
+                + "WHERE run_id = ?", utc(event.failedAt()), event.failure(), event.durationMs(), event.runId());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM rag_index_runs");
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,4 @@
+package io.agentworkspace.rag;
+
+record RequestRagIndex(String runId, String projectId, String reason, String requestedBy) {
+}
