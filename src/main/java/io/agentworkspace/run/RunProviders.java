@@ -65,7 +65,7 @@ class RunProviders {
     private RunSettings.Provider settingsOf(String name) {
         RunSettings.Provider configured = settings.get(name);
         return configured != null ? configured
-                : new RunSettings.Provider(true, null, null, null, null, List.of(), List.of(), 50, 50);
+                : new RunSettings.Provider(true, null, null, null, null, null, List.of(), List.of(), 50, 50);
     }
 
     private static WebClient client(HttpClient http, @Nullable URI baseUrl, String fallback) {
@@ -83,6 +83,11 @@ class RunProviders {
 
     AgentProvider get(String name) {
         return providers.get(name);
+    }
+
+    /** The key configured for the provider, used only while its secret is not set. */
+    Optional<String> configuredKey(String name) {
+        return Optional.ofNullable(settingsOf(name).apiKey()).filter(key -> !key.isBlank());
     }
 
     /** The name of the secret that holds the provider's key. */

@@ -87,6 +87,7 @@ record RunSettings(@DefaultValue("") String nodeId,
      * @param enabled         whether runs may name this provider
      * @param baseUrl         the API's base URL (openai, anthropic)
      * @param apiKeySecret    the name of the secret holding the API key (never the key itself)
+     * @param apiKey          a key in configuration, used only while the secret is not set (a quick local trial)
      * @param apiVersion      anthropic-version header
      * @param executable      the claude executable (claude-code)
      * @param allowedTools    claude-code: tools the CLI may use without asking
@@ -95,9 +96,14 @@ record RunSettings(@DefaultValue("") String nodeId,
      * @param maxToolRounds   openai/anthropic: tool-call rounds at most before the run fails
      */
     record Provider(@DefaultValue("true") boolean enabled, @Nullable URI baseUrl, @Nullable String apiKeySecret,
-                    @Nullable String apiVersion, @Nullable String executable, @DefaultValue List<String> allowedTools,
+                    @Nullable String apiKey, @Nullable String apiVersion, @Nullable String executable, @DefaultValue List<String> allowedTools,
                     @DefaultValue List<String> disallowedTools, @DefaultValue("50") int maxTurns,
                     @DefaultValue("50") int maxToolRounds) {
+
+        @Override
+        public String toString() {
+            return "Provider[enabled=" + enabled + ", baseUrl=" + baseUrl + ", apiKeySecret=" + apiKeySecret + "]";
+        }
     }
 
     /**
