@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,7 +30,8 @@ import io.agentworkspace.workspace.WorkspaceLocks;
 /**
  * Takes pending runs from the history and runs them: a queued run without a terminal event is pending (the
  * {@code runs} read model says {@code queued}), so nothing is lost across restarts. Per queue, at most its
- * concurrency runs at once on this node, each on the queue's own threads. A run starts only holding its
+ * concurrency runs at once on this node ({@link QueueSlots}, shared with RAG index jobs on {@code rag-index}), each on
+ * the queue's own threads. A run starts only holding its
  * workspace's lock (taken without waiting: a run of a busy project stays queued, and the next project's run goes
  * first); the claim is the BeginRun command, which only one node can win. Woken by the read model after each
  * queued run, by runs that end, and every {@code poll-interval} for other nodes' changes.
@@ -52,7 +52,7 @@ class RunDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final Timer claims;
     private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> busy = new ConcurrentHashMap<>();
+    private final QueueSlots slots;
     private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
     private final Set<String> activeProjects = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timers;
@@ -60,7 +60,8 @@ class RunDispatcher implements SmartLifecycle {
     private volatile boolean running;
 
     RunDispatcher(JdbcTemplate jdbc, Commands commands, WorkspaceLocks locks, RunWorker worker, RunRecovery recovery,
-                  RunSettings settings, RunNode node, DispatchBell bell, Clock clock, MeterRegistry meters) {
+                  RunSettings settings, RunNode node, DispatchBell bell, QueueSlots slots, Clock clock,
+                  MeterRegistry meters) {
         this.jdbc = jdbc;
         this.commands = commands;
         this.locks = locks;
@@ -72,7 +73,7 @@ class RunDispatcher implements SmartLifecycle {
         this.clock = clock;
         this.claims = Timer.builder("agent.runs.dispatch").description("Claiming a pending run: lock, claim, hand-off")
                 .register(meters);
-        settings.queues().keySet().forEach(queue -> busy.put(queue, new AtomicInteger()));
+        this.slots = slots;
     }
 
     /** Stops a run of this node at once; false when it does not run here. */
@@ -82,7 +83,7 @@ class RunDispatcher implements SmartLifecycle {
     }
 
     int activeCount(String queue) {
-        return busy.get(queue).get();
+        return slots.busy(queue);
     }
 
     void ring() {
@@ -125,7 +126,7 @@ class RunDispatcher implements SmartLifecycle {
 
     private void dispatch() {
         for (Map.Entry<String, RunSettings.Queue> queue : settings.queues().entrySet()) {
-            int free = queue.getValue().concurrency() - busy.get(queue.getKey()).get();
+            int free = slots.free(queue.getKey());
             if (free <= 0 || !running) {
                 continue;
             }
@@ -141,7 +142,18 @@ class RunDispatcher implements SmartLifecycle {
                 if (active.containsKey(run.runId()) || activeProjects.contains(run.projectId())) {
                     continue;
                 }
-                if (claim(queue.getKey(), run)) {
+                if (!slots.tryTake(queue.getKey())) {
+                    break;
+                }
+                boolean claimed = false;
+                try {
+                    claimed = claim(queue.getKey(), run);
+                } finally {
+                    if (!claimed) {
+                        slots.give(queue.getKey());
+                    }
+                }
+                if (claimed) {
                     free--;
                 }
             }
@@ -174,7 +186,6 @@ class RunDispatcher implements SmartLifecycle {
         RunExecution execution = new RunExecution(run.runId(), run.projectId(), queue, run.attempt(), lease);
         active.put(run.runId(), execution);
         activeProjects.add(run.projectId());
-        busy.get(queue).incrementAndGet();
         claims.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         executors.get(queue).execute(() -> runToEnd(execution));
         return true;
@@ -193,7 +204,7 @@ class RunDispatcher implements SmartLifecycle {
             }
             active.remove(execution.runId);
             activeProjects.remove(execution.projectId);
-            busy.get(execution.queue).decrementAndGet();
+            slots.give(execution.queue);
             bell.ring();
         }
     }

@@ -30,7 +30,9 @@ import io.agentworkspace.run.provider.AgentProvider;
 import io.agentworkspace.run.provider.AgentRequest;
 import io.agentworkspace.run.provider.ProviderFailure;
 import io.agentworkspace.run.provider.ProviderKey;
+import io.agentworkspace.rag.RagSearchTool;
 import io.agentworkspace.run.tool.LeaseLost;
+import io.agentworkspace.run.tool.RunTools;
 import io.agentworkspace.run.tool.WorkspaceTools;
 import io.agentworkspace.secret.SecretValues;
 import io.agentworkspace.workspace.Workspaces;
@@ -55,10 +57,12 @@ class RunWorker {
     private final ConsoleEventService console;
     private final RunPrices prices;
     private final RunSettings settings;
+    private final RagSearchTool search;
     private final Clock clock;
 
     RunWorker(Commands commands, EventStore eventStore, RunProviders providers, SecretValues secrets,
-              Workspaces workspaces, ConsoleEventService console, RunPrices prices, RunSettings settings, Clock clock) {
+              Workspaces workspaces, ConsoleEventService console, RunPrices prices, RunSettings settings,
+              RagSearchTool search, Clock clock) {
         this.commands = commands;
         this.eventStore = eventStore;
         this.providers = providers;
@@ -67,6 +71,7 @@ class RunWorker {
         this.console = console;
         this.prices = prices;
         this.settings = settings;
+        this.search = search;
         this.clock = clock;
     }
 
@@ -119,7 +124,7 @@ class RunWorker {
                     spec.limits().timeoutSeconds(), TimeUnit.SECONDS));
             watches.add(timers.scheduleWithFixedDelay(() -> checkLease(execution), 5, 5, TimeUnit.SECONDS));
             AgentRequest request = new AgentRequest(execution.runId, workspace.toRealPath(), spec.model(), spec.prompt(),
-                    key, spec.limits().maxTokens(), tools);
+                    key, spec.limits().maxTokens(), new RunTools(tools, search, spec.projectId(), limits.maxResultChars()));
             Path root = workspace.toRealPath();
             execution.follow(provider.run(request), event -> onEvent(event, spec, execution, tally, output, root));
             execution.awaitEnd();
@@ -227,14 +232,22 @@ class RunWorker {
         }
     }
 
+    /**
+     * The secret store first, looked up for every run so a rotation takes effect at the next run; the configured
+     * key only while the secret is not set. Never from the request, never logged.
+     */
     private ProviderKey key(String provider) {
-        String secret = providers.keySecret(provider)
-                .orElseThrow(() -> new StartFailure("no secret is configured for the key of " + provider));
-        try {
-            return new ProviderKey(secrets.revealNow(secret));
-        } catch (RejectedCommand missing) {
-            throw new StartFailure("the secret " + secret + " that holds the key of " + provider + " is not set");
+        Optional<String> secret = providers.keySecret(provider);
+        if (secret.isPresent()) {
+            try {
+                return new ProviderKey(secrets.revealNow(secret.get()));
+            } catch (RejectedCommand missing) {
+                return providers.configuredKey(provider).map(ProviderKey::new).orElseThrow(() -> new StartFailure(
+                        "the secret " + secret.get() + " that holds the key of " + provider + " is not set"));
+            }
         }
+        return providers.configuredKey(provider).map(ProviderKey::new)
+                .orElseThrow(() -> new StartFailure("no key is configured for " + provider));
     }
 
     private RunQueued spec(String runId) {
