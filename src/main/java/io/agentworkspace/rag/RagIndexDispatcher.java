@@ -8,6 +8,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -16,8 +17,8 @@ import org.springframework.stereotype.Component;
  * processor: the processor's token moves past a request only once its job has finished, so a request survives a
  * crash and runs after restart. Events are sequenced by project, so runs of one project run one after another,
  * and {@code agent.rag.index-threads} segments bound how many projects are indexed at once.
- * <p>When the {@code rag-index} run queue exists, this handler enqueues {@link RagIndexJob#of} instead, and the
- * queue's worker calls {@link RagIndexJobs#execute}.
+ * <p>When a {@link RagIndexSlots} exists (the {@code rag-index} run queue), each job also waits for a slot of it,
+ * so index jobs count against that queue's concurrency.
  */
 @Component
 @ProcessingGroup(RagIndexDispatcher.PROCESSOR)
@@ -33,9 +34,11 @@ class RagIndexDispatcher implements DisposableBean {
 
     private final RagIndexJobs jobs;
     private final ExecutorService executor;
+    private final ObjectProvider<RagIndexSlots> slots;
 
-    RagIndexDispatcher(RagIndexJobs jobs, RagSettings settings) {
+    RagIndexDispatcher(RagIndexJobs jobs, RagSettings settings, ObjectProvider<RagIndexSlots> slots) {
         this.jobs = jobs;
+        this.slots = slots;
         this.executor = Executors.newFixedThreadPool(Math.max(1, settings.indexThreads()),
                 new CustomizableThreadFactory("rag-index-"));
     }
@@ -44,7 +47,21 @@ class RagIndexDispatcher implements DisposableBean {
     @MessageHandlerTimeout(timeoutMs = JOB_TIMEOUT_MS, warningThresholdMs = JOB_TIMEOUT_MS)
     void on(RagIndexRequested requested) {
         // on a thread of our own: the outcome command commits in a unit of work of its own, not nested in this one
-        CompletableFuture.runAsync(() -> jobs.execute(RagIndexJob.of(requested)), executor).join();
+        RagIndexJob job = RagIndexJob.of(requested);
+        CompletableFuture.runAsync(() -> {
+            RagIndexSlots queue = slots.getIfAvailable();
+            if (queue == null) {
+                jobs.execute(job);
+                return;
+            }
+            try {
+                queue.runInSlot(job, () -> jobs.execute(job));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                // the processor retries the event (its token stays before it), after a restart at the latest
+                throw new IllegalStateException("stopped while index run " + job.runId() + " waited for its turn", e);
+            }
+        }, executor).join();
     }
 
     @Override

@@ -46,6 +46,14 @@ class InProcessWorkspaceLocks implements WorkspaceLocks {
         return Mono.justOrEmpty(holders.get(projectId)).map(Lease::fencingToken);
     }
 
+    @Override
+    public Mono<Boolean> releaseAbandoned(String projectId, long fencingToken) {
+        return Mono.fromCallable(() -> {
+            Lease holder = holders.get(projectId);
+            return holder != null && holder.token == fencingToken && holders.remove(projectId, holder);
+        });
+    }
+
     private final class Lease implements WorkspaceLease {
         private final String projectId;
         private final long token;

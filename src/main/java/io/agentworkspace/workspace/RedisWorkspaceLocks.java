@@ -40,6 +40,13 @@ class RedisWorkspaceLocks implements WorkspaceLocks {
             if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
             return 0""";
 
+    private static final String RELEASE_ABANDONED = """
+            local value = redis.call('get', KEYS[1])
+            if value and string.sub(value, -string.len(ARGV[1]) - 1) == ':' .. ARGV[1] then
+              return redis.call('del', KEYS[1])
+            end
+            return 0""";
+
     private final RedisReactiveCommands<String, String> redis;
     private final LeaseSettings settings;
     private final String node = UUID.randomUUID().toString();
@@ -71,6 +78,12 @@ class RedisWorkspaceLocks implements WorkspaceLocks {
     public Mono<Long> currentToken(String projectId) {
         return redis.get(lockKey(projectId))
                 .map(value -> Long.parseLong(value.substring(value.lastIndexOf(':') + 1)));
+    }
+
+    @Override
+    public Mono<Boolean> releaseAbandoned(String projectId, long fencingToken) {
+        return script(RELEASE_ABANDONED, new String[] {lockKey(projectId)}, Long.toString(fencingToken))
+                .map(deleted -> deleted > 0);
     }
 
     private Mono<Long> script(String script, String[] keys, String... args) {

@@ -19,4 +19,11 @@ public interface WorkspaceLocks {
 
     /** The fencing token of the lease that currently holds the workspace, or empty when nobody does. */
     Mono<Long> currentToken(String projectId);
+
+    /**
+     * Frees the workspace when (and only when) it is still held by the lease with {@code fencingToken}: for a node
+     * that restarts and finds a lease of its previous life, whose holder can no longer release or renew it.
+     * Completes with whether it freed the workspace.
+     */
+    Mono<Boolean> releaseAbandoned(String projectId, long fencingToken);
 }

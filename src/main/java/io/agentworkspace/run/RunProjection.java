@@ -1,0 +1,151 @@
+package io.agentworkspace.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.axon.EventJson;
+
+/**
+ * Builds the {@code runs} read model: the run list and detail, the queue view's figures, and the pending runs the
+ * dispatcher takes. Writes join the processor's transaction (rows and token commit together); the dispatcher is
+ * rung only after that commit, so it never looks for a run the table does not show yet.
+ */
+@Component
+@ProcessingGroup(RunProjection.PROCESSOR)
+class RunProjection {
+
+    static final String PROCESSOR = "runs";
+
+    private final JdbcTemplate jdbc;
+    private final DispatchBell bell;
+
+    RunProjection(JdbcTemplate jdbc, DispatchBell bell) {
+        this.jdbc = jdbc;
+        this.bell = bell;
+    }
+
+    @EventHandler
+    void on(RunQueued event, @SequenceNumber long version) {
+        LocalDateTime at = utc(event.queuedAt());
+        jdbc.update("""
+                INSERT INTO runs (id, project_id, queue, provider, model, prompt, state, attempt, on_interrupt,
+                timeout_seconds, max_tokens, max_cost_usd, retry_of, requested_by, first_queued_at, queued_at,
+                input_tokens, output_tokens, cost_usd, turns, tool_calls, files_changed_count, interruptions,
+                updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, 'queued', 1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?)""",
+                event.runId(), event.projectId(), event.queue(), event.provider(), event.model(), event.prompt(),
+                event.onInterrupt(), event.limits().timeoutSeconds(), event.limits().maxTokens(),
+                event.limits().maxCostUsd(), event.retryOf(), event.requestedBy(), at, at, at, version);
+        ringAfterCommit();
+    }
+
+    @EventHandler
+    void on(RunStarting event, @SequenceNumber long version) {
+        jdbc.update("""
+                UPDATE runs SET state = 'starting', attempt = ?, node = ?, fencing_token = ?, starting_at = ?,
+                started_at = NULL, wait_ms = ?, updated_at = ?, version = ? WHERE id = ?""",
+                event.attempt(), event.node(), event.fencingToken(), utc(event.startingAt()),
+                waitMs(event.runId(), event.startingAt()), utc(event.startingAt()), version, event.runId());
+    }
+
+    @EventHandler
+    void on(RunStarted event, @SequenceNumber long version) {
+        jdbc.update("UPDATE runs SET state = 'running', started_at = ?, updated_at = ?, version = ? WHERE id = ?",
+                utc(event.startedAt()), utc(event.startedAt()), version, event.runId());
+    }
+
+    @EventHandler
+    void on(RunCancelRequested event, @SequenceNumber long version) {
+        jdbc.update("UPDATE runs SET cancel_requested_at = ?, updated_at = ?, version = ? WHERE id = ?",
+                utc(event.requestedAt()), utc(event.requestedAt()), version, event.runId());
+    }
+
+    @EventHandler
+    void on(RunSucceeded event, @SequenceNumber long version) {
+        finished(event.runId(), RunState.SUCCEEDED, event.summary(), event.finishedAt(), version);
+    }
+
+    @EventHandler
+    void on(RunFailed event, @SequenceNumber long version) {
+        finished(event.runId(), RunState.FAILED, event.summary(), event.finishedAt(), version);
+    }
+
+    @EventHandler
+    void on(RunCancelled event, @SequenceNumber long version) {
+        finished(event.runId(), RunState.CANCELLED, event.summary(), event.finishedAt(), version);
+    }
+
+    @EventHandler
+    void on(RunTimedOut event, @SequenceNumber long version) {
+        finished(event.runId(), RunState.TIMED_OUT, event.summary(), event.finishedAt(), version);
+    }
+
+    @EventHandler
+    void on(RunInterrupted event, @SequenceNumber long version) {
+        jdbc.update("""
+                UPDATE runs SET state = 'interrupted', reason = ?, interruptions = interruptions + 1,
+                finished_at = ?, updated_at = ?, version = ? WHERE id = ?""",
+                event.reason(), utc(event.interruptedAt()), utc(event.interruptedAt()), version, event.runId());
+    }
+
+    @EventHandler
+    void on(RunRequeued event, @SequenceNumber long version) {
+        jdbc.update("""
+                UPDATE runs SET state = 'queued', attempt = ?, queued_at = ?, finished_at = NULL, node = NULL,
+                fencing_token = NULL, starting_at = NULL, started_at = NULL, updated_at = ?, version = ? WHERE id = ?""",
+                event.attempt(), utc(event.requeuedAt()), utc(event.requeuedAt()), version, event.runId());
+        ringAfterCommit();
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM runs");
+    }
+
+    private void finished(String runId, RunState state, RunSummary summary, Instant at, long version) {
+        jdbc.update("""
+                UPDATE runs SET state = ?, reason = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, turns = ?,
+                tool_calls = ?, files_changed = ?, files_changed_count = ?, duration_ms = ?, finished_at = ?,
+                updated_at = ?, version = ? WHERE id = ?""",
+                state.wireName(), summary.reason(), summary.inputTokens(), summary.outputTokens(), summary.costUsd(),
+                summary.turns(), summary.toolCalls(), json(summary), summary.filesChangedCount(),
+                summary.durationMs(), utc(at), utc(at), version, runId);
+    }
+
+    private Long waitMs(String runId, Instant startingAt) {
+        var queuedAt = jdbc.queryForList("SELECT queued_at FROM runs WHERE id = ?", LocalDateTime.class, runId);
+        return queuedAt.isEmpty() ? null
+                : Math.max(0, Duration.between(queuedAt.get(0).toInstant(ZoneOffset.UTC), startingAt).toMillis());
+    }
+
+    private void ringAfterCommit() {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> bell.ring());
+        } else {
+            bell.ring();
+        }
+    }
+
+    private static String json(RunSummary summary) {
+        try {
+            return EventJson.mapper().writeValueAsString(summary.filesChanged());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

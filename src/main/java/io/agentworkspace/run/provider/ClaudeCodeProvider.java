@@ -1,0 +1,255 @@
+package io.agentworkspace.run.provider;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.lang.Nullable;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * Claude Code as a subprocess in the workspace: {@code claude -p --output-format stream-json --verbose} with a
+ * fixed argument list (the model is checked against a strict pattern before; the prompt goes in on stdin, so no
+ * request text ever becomes an argument), started directly, never through a shell, with an environment of its own
+ * that holds the API key and nothing of the server's. Its NDJSON lines: {@code system} (init), {@code assistant}
+ * (text and tool_use blocks), {@code user} (tool_result blocks), {@code result} (success or {@code error_*}, with
+ * usage and cost); unknown types and lines that are not JSON are ignored. Claude Code runs its own tools; the
+ * argument list allows file tools only and forbids its shell and web tools.
+ */
+public final class ClaudeCodeProvider implements AgentProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> WRITING_TOOLS = Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
+    private static final long GRACE_MS = 400;
+
+    private final String executable;
+    private final List<String> allowedTools;
+    private final List<String> disallowedTools;
+    private final int maxTurns;
+    private final Path home;
+
+    public ClaudeCodeProvider(String executable, List<String> allowedTools, List<String> disallowedTools, int maxTurns,
+                              Path home) {
+        this.executable = executable;
+        this.allowedTools = List.copyOf(allowedTools);
+        this.disallowedTools = List.copyOf(disallowedTools);
+        this.maxTurns = maxTurns;
+        this.home = home;
+    }
+
+    @Override
+    public String name() {
+        return "claude-code";
+    }
+
+    @Override
+    public boolean needsKey() {
+        return true;
+    }
+
+    /** The whole command line: nothing in it comes from a request but the model, which matched its pattern. */
+    List<String> command(String model) {
+        List<String> command = new ArrayList<>(List.of(executable, "-p", "--output-format", "stream-json", "--verbose",
+                "--model", model, "--max-turns", Integer.toString(maxTurns), "--permission-mode", "acceptEdits"));
+        if (!allowedTools.isEmpty()) {
+            command.add("--allowedTools");
+            command.add(String.join(",", allowedTools));
+        }
+        if (!disallowedTools.isEmpty()) {
+            command.add("--disallowedTools");
+            command.add(String.join(",", disallowedTools));
+        }
+        return command;
+    }
+
+    @Override
+    public Flux<AgentEvent> run(AgentRequest request) {
+        return Flux.create(sink -> start(request, sink));
+    }
+
+    private void start(AgentRequest request, FluxSink<AgentEvent> sink) {
+        ProcessBuilder builder = new ProcessBuilder(command(request.model()))
+                .directory(request.workspace().toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        environment.put("HOME", home.toString());
+        environment.put("LANG", "C.UTF-8");
+        environment.put("DISABLE_AUTOUPDATER", "1");
+        if (request.key() != null) {
+            environment.put("ANTHROPIC_API_KEY", request.key().value());
+        }
+        Process process;
+        try {
+            java.nio.file.Files.createDirectories(home);
+            process = builder.start();
+        } catch (IOException e) {
+            sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS, "claude could not be started: " + e.getMessage()));
+            return;
+        }
+        AtomicBoolean stopped = new AtomicBoolean();
+        sink.onDispose(() -> {
+            stopped.set(true);
+            stop(process);
+        });
+        Thread reader = new Thread(() -> read(process, request, sink, stopped), "claude-code-" + request.runId());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(Process process, AgentRequest request, FluxSink<AgentEvent> sink, AtomicBoolean stopped) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(request.prompt().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the process may end without reading its input; its exit then says why
+        }
+        boolean finished = false;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            int turn = 0;
+            while (!finished && (line = lines.readLine()) != null) {
+                JsonNode message = parse(line);
+                if (message == null) {
+                    continue;
+                }
+                switch (message.path("type").asText()) {
+                    case "assistant" -> {
+                        assistant(message.path("message"), request, sink);
+                        sink.next(new AgentEvent.TurnEnded(++turn));
+                    }
+                    case "user" -> toolResults(message.path("message"), sink);
+                    case "result" -> {
+                        finished = true;
+                        result(message, request, sink);
+                    }
+                    default -> {
+                        // system (init) and types this version does not know
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (!stopped.get()) {
+                sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS, "reading claude's output failed: " + e.getMessage()));
+                return;
+            }
+        }
+        if (!finished && !stopped.get()) {
+            int exit = exitCode(process);
+            sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS,
+                    "claude ended (exit code " + exit + ") before it reported a result"));
+        }
+    }
+
+    private void assistant(JsonNode message, AgentRequest request, FluxSink<AgentEvent> sink) {
+        for (JsonNode block : message.path("content")) {
+            switch (block.path("type").asText()) {
+                case "text" -> {
+                    String text = block.path("text").asText("");
+                    if (!text.isEmpty()) {
+                        sink.next(new AgentEvent.TextDelta(text));
+                    }
+                }
+                case "tool_use" -> {
+                    String name = block.path("name").asText();
+                    JsonNode input = block.path("input");
+                    sink.next(new AgentEvent.ToolCalled(block.path("id").asText(), name, input.toString()));
+                    String file = input.path("file_path").asText(input.path("notebook_path").asText(""));
+                    if (WRITING_TOOLS.contains(name) && !file.isEmpty()) {
+                        sink.next(new AgentEvent.FileChanged(file));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static void toolResults(JsonNode message, FluxSink<AgentEvent> sink) {
+        JsonNode content = message.path("content");
+        if (!content.isArray()) {
+            return;
+        }
+        for (JsonNode block : content) {
+            if ("tool_result".equals(block.path("type").asText())) {
+                JsonNode output = block.path("content");
+                String text = output.isTextual() ? output.asText() : output.toString();
+                sink.next(new AgentEvent.ToolReturned(block.path("tool_use_id").asText(), "",
+                        !block.path("is_error").asBoolean(false), text));
+            }
+        }
+    }
+
+    private static void result(JsonNode result, AgentRequest request, FluxSink<AgentEvent> sink) {
+        JsonNode usage = result.path("usage");
+        long input = usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
+                + usage.path("cache_read_input_tokens").asLong(0);
+        Double cost = result.hasNonNull("total_cost_usd") ? result.get("total_cost_usd").asDouble() : null;
+        sink.next(new AgentEvent.Usage(input, usage.path("output_tokens").asLong(0), cost));
+        String subtype = result.path("subtype").asText("");
+        if ("success".equals(subtype) && !result.path("is_error").asBoolean(false)) {
+            sink.next(new AgentEvent.Finished("success"));
+            sink.complete();
+            return;
+        }
+        String detail = result.path("result").asText(result.path("error").asText(""));
+        ProviderFailure.Kind kind = subtype.equals("error_max_turns") ? ProviderFailure.Kind.REFUSED
+                : ProviderFailure.Kind.STREAM_ERROR;
+        sink.error(ProviderFailure.of(kind, HttpAgentProvider.clean("claude ended with " + (subtype.isEmpty() ? "an error" : subtype)
+                + (detail.isBlank() ? "" : ": " + detail), request.key())));
+    }
+
+    @Nullable
+    private static JsonNode parse(String line) {
+        if (line.isBlank() || line.charAt(0) != '{') {
+            return null;
+        }
+        try {
+            return JSON.readTree(line);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    private static int exitCode(Process process) {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** TERM to the process and everything it started, KILL to whatever is left after a short grace. */
+    static void stop(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        Thread killer = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
+            for (ProcessHandle handle : tree) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                try {
+                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (Exception stillAlive) {
+                    handle.destroyForcibly();
+                }
+            }
+        }, "claude-code-stop");
+        killer.setDaemon(true);
+        killer.start();
+    }
+}

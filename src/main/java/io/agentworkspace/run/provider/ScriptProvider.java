@@ -1,0 +1,99 @@
+package io.agentworkspace.run.provider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.agentworkspace.run.tool.ToolCall;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A local provider for demos and tests: the prompt is the script, one step per line, played through the same
+ * agent loop (streamed text, tool calls through the run's tools, usage). No network, no key.
+ * <pre>
+ * say Hello there           streams the words as text deltas, then a line break
+ * emit 20000 x              streams one delta of 20000 'x'
+ * tool write_file {"path":"notes.txt","content":"hi"}
+ * sleep 250                 waits (milliseconds)
+ * usage 1200 300            reports input and output tokens
+ * fail the reason           ends the run failed
+ * # a comment
+ * </pre>
+ */
+public final class ScriptProvider implements AgentProvider {
+
+    private final Scheduler toolScheduler;
+
+    public ScriptProvider(Scheduler toolScheduler) {
+        this.toolScheduler = toolScheduler;
+    }
+
+    @Override
+    public String name() {
+        return "script";
+    }
+
+    @Override
+    public boolean needsKey() {
+        return false;
+    }
+
+    @Override
+    public Flux<AgentEvent> run(AgentRequest request) {
+        AtomicInteger calls = new AtomicInteger();
+        return Flux.fromArray(request.prompt().split("\n"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .concatMap(line -> Flux.defer(() -> step(line, request, calls))
+                        .onErrorMap(RuntimeException.class, failure -> failure instanceof ProviderFailure ? failure
+                                : ProviderFailure.of(ProviderFailure.Kind.REFUSED, "bad script step: " + line)))
+                .concatWithValues(new AgentEvent.TurnEnded(1), new AgentEvent.Finished("end_of_script"));
+    }
+
+    private Flux<AgentEvent> step(String line, AgentRequest request, AtomicInteger calls) {
+        int space = line.indexOf(' ');
+        String verb = space < 0 ? line : line.substring(0, space);
+        String rest = space < 0 ? "" : line.substring(space + 1).strip();
+        return switch (verb) {
+            case "say" -> Flux.fromIterable(words(rest + "\n")).map(AgentEvent.TextDelta::new);
+            case "emit" -> {
+                String[] parts = rest.split(" ", 2);
+                yield Flux.just(new AgentEvent.TextDelta((parts.length > 1 ? parts[1] : "x").repeat(Integer.parseInt(parts[0]))));
+            }
+            case "sleep" -> Mono.delay(Duration.ofMillis(Long.parseLong(rest))).thenMany(Flux.empty());
+            case "usage" -> {
+                String[] parts = rest.split(" ");
+                yield Flux.just(new AgentEvent.Usage(Long.parseLong(parts[0]), Long.parseLong(parts[1]), null));
+            }
+            case "tool" -> {
+                int split = rest.indexOf(' ');
+                String name = split < 0 ? rest : rest.substring(0, split);
+                String arguments = split < 0 ? "{}" : rest.substring(split + 1).strip();
+                ToolCall call = new ToolCall("call_" + calls.incrementAndGet(), name, arguments);
+                yield Flux.<AgentEvent>just(new AgentEvent.ToolCalled(call.callId(), name, arguments)).concatWith(
+                        Mono.fromCallable(() -> request.tools().execute(call)).subscribeOn(toolScheduler)
+                                .map(result -> new AgentEvent.ToolReturned(call.callId(), name, result.ok(), result.output())));
+            }
+            case "fail" -> Flux.error(ProviderFailure.of(ProviderFailure.Kind.STREAM_ERROR,
+                    rest.isEmpty() ? "the script failed" : rest));
+            default -> Flux.error(ProviderFailure.of(ProviderFailure.Kind.REFUSED, "unknown script step: " + verb));
+        };
+    }
+
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i - 1) == ' ') {
+                if (i > start) {
+                    words.add(text.substring(start, i));
+                }
+                start = i;
+            }
+        }
+        return words;
+    }
+}
