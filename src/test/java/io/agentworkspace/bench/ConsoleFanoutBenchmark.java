@@ -106,6 +106,7 @@ public final class ConsoleFanoutBenchmark {
     private final AtomicIntegerArray acknowledged;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
+    private final Map<String, AtomicLong> failureCauses = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Subscriber> all = new ArrayList<>();
     private final String padding;
     private long published;
@@ -194,8 +195,9 @@ public final class ConsoleFanoutBenchmark {
         }
         print("median", median);
         double[] p99 = results.stream().mapToDouble(row -> row[4]).sorted().toArray();
-        System.out.printf("p99 spread over the runs: %.2f–%.2f ms; publish failures: %d; acknowledged events: %d%n",
-                p99[0], p99[p99.length - 1], publishFailures.get(), totalAcknowledged());
+        System.out.printf("p99 spread over the runs: %.2f–%.2f ms; publish failures: %d %s; acknowledged events: %d "
+                + "(latencies are capped at 10 s: 10000.01 means 10 s or more)%n", p99[0], p99[p99.length - 1],
+                publishFailures.get(), failureCauses, totalAcknowledged());
     }
 
     private static void print(String run, double[] r) {
@@ -244,10 +246,15 @@ public final class ConsoleFanoutBenchmark {
                                 acknowledged.incrementAndGet(channel);
                             }
                         } else {
-                            publishFailures.addAndGet(batch);
+                            failed("HTTP " + status);
                         }
-                    }, failure -> publishFailures.addAndGet(batch));
+                    }, failure -> failed(failure.getClass().getSimpleName()));
         }
+    }
+
+    private void failed(String cause) {
+        publishFailures.addAndGet(batch);
+        failureCauses.computeIfAbsent(cause, c -> new AtomicLong()).addAndGet(batch);
     }
 
     /** Waits (at most 10 s) until every subscriber has every acknowledged event of its channel. */
