@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A fake {@code claude} executable: a POSIX shell script that records its arguments, working directory and
- * environment, reads the prompt from stdin and prints Claude Code's stream-json lines slowly. The prompt picks the
+ * environment (the API key only as its SHA-256, so no file holds it), reads the prompt from stdin and prints Claude Code's stream-json lines slowly. The prompt picks the
  * script's behaviour: {@code FAIL} ends with an error result, {@code SLOW} hangs in a child process (for
  * cancellation), {@code CRASH} exits without a result; anything else succeeds after writing a file.
  */
@@ -31,7 +31,8 @@ final class FakeClaude {
                     R=%s
                     printf '%%s\\n' "$@" > "$R/args"
                     pwd > "$R/cwd"
-                    env > "$R/env"
+                    env | grep -v '^ANTHROPIC_API_KEY=' > "$R/env"
+                    printf 'ANTHROPIC_API_KEY_SHA256=%%s\n' "$(printf '%%s' "$ANTHROPIC_API_KEY" | sha256sum | cut -d' ' -f1)" >> "$R/env"
                     echo $$ > "$R/pid"
                     prompt=$(cat)
                     printf '%%s' "$prompt" > "$R/prompt"

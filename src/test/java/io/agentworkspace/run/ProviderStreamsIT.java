@@ -253,7 +253,7 @@ class ProviderStreamsIT {
         assertThat(claude.recorded("prompt")).isEqualTo("--dangerously-skip-permissions; rm -rf / # write docs");
         assertThat(Path.of(claude.recorded("cwd"))).isEqualTo(realPath(workspaces.of(projectId)));
         String environment = claude.recorded("env");
-        assertThat(environment).contains("ANTHROPIC_API_KEY=" + ANTHROPIC_KEY)
+        assertThat(environment).contains("ANTHROPIC_API_KEY_SHA256=" + sha256(ANTHROPIC_KEY))
                 .doesNotContain("AGENT_").doesNotContain("master").doesNotContain("JAVA_HOME");
     }
 
@@ -381,6 +381,15 @@ class ProviderStreamsIT {
             return RunsApi.names(events).contains(last);
         });
         return seen.get(seen.size() - 1);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Path realPath(Path path) throws RuntimeException {
