@@ -153,6 +153,9 @@ public class Pairings {
     public Mono<Void> revoke(String pairingId, String by) {
         return commands.send(new PairingCommands.RevokePairing(pairingId, by))
                 .then(awaitPairing(pairingId, view -> view.revokedAt() != null))
+                // the device's token lives in another read model: the phone must be locked out when this returns
+                .flatMap(view -> view.tokenId() == null ? Mono.empty()
+                        : tokens.awaitState(view.tokenId(), token -> token.revokedAt() != null, READ_YOUR_WRITES))
                 .then();
     }
 
