@@ -56,7 +56,7 @@ public final class S3rverProcess implements AutoCloseable {
             Path directory = Files.createTempDirectory("s3rver");
             Process process = new ProcessBuilder("node", PACKAGE.resolve("s3rver.js").toString(), "--dir",
                     directory.toString(), "--bucket", bucket, "--max-seconds", "1500")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(directory.resolveSibling(directory.getFileName() + ".log").toFile()))
                     .start();
             BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String ready = CompletableFuture.supplyAsync(() -> {
@@ -80,14 +80,18 @@ public final class S3rverProcess implements AutoCloseable {
         if (Files.isDirectory(PACKAGE.resolve("node_modules/s3rver"))) {
             return;
         }
+        // never inherit the test JVM's stdio: node makes inherited pipes non-blocking, which breaks the
+        // surefire fork's command channel (stdin) and its exit handshake
+        Path log = Files.createTempFile("npm-ci-s3rver", ".log");
         Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(PACKAGE.toFile()).inheritIO().start();
+                .directory(PACKAGE.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        npm.getOutputStream().close();
         if (!npm.waitFor(5, TimeUnit.MINUTES)) {
             npm.destroyForcibly();
             throw new IllegalStateException("npm ci in " + PACKAGE + " took more than 5 minutes");
         }
         if (npm.exitValue() != 0) {
-            throw new IllegalStateException("npm ci in " + PACKAGE + " failed with exit code " + npm.exitValue());
+            throw new IllegalStateException("npm ci in " + PACKAGE + " failed with exit code " + npm.exitValue() + ", see " + log);
         }
     }
 
