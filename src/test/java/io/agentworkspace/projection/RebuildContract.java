@@ -162,7 +162,7 @@ abstract class RebuildContract {
         JsonNode list = http.get().uri("/api/projections").exchange().expectStatus().isOk()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         assertThat(list.findValuesAsText("name")).containsExactlyInAnyOrder("api-tokens", "pairings", "projects",
-                "rag-index-runs", "secrets", "snapshots");
+                "rag-index-runs", "runs", "secrets", "snapshots");
         assertThat(list.findValuesAsText("status")).doesNotContain("stopped");
         for (JsonNode projection : list) {
             assertThat(projection.get("builtVersion").asInt()).as(projection.toString())

@@ -38,6 +38,9 @@ public final class NoBlockingOnEventLoops implements LauncherSessionListener, Af
                 // inside it would leave the lock taken and the connection dead
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
+                // the AWS SDK's Netty client closes its connection pools on Netty's global executor when the
+                // application (a test context) shuts down: a wait for closing channels, never on a request path
+                .allowBlockingCallsInside("io.netty.channel.pool.SimpleChannelPool", "close")
                 .blockingMethodCallback(method -> {
                     StringBuilder where = new StringBuilder(method + " on " + Thread.currentThread().getName());
                     java.util.Arrays.stream(Thread.currentThread().getStackTrace()).skip(2).limit(60)
