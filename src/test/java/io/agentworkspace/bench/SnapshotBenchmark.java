@@ -59,8 +59,11 @@ public final class SnapshotBenchmark {
                 "--agent.snapshots.s3.path-style-access=true",
                 "--agent.snapshots.s3.access-key-id=" + S3rverProcess.ACCESS_KEY_ID,
                 "--agent.snapshots.s3.secret-access-key=" + S3rverProcess.SECRET_ACCESS_KEY,
-                "--logging.level.io.agentworkspace=WARN");
+                "--agent.rag.index-on-clone=false", "--logging.level.io.agentworkspace=WARN");
         try {
+            // a restore asks for a RAG reindex in the background: measured apart (RagIndexBenchmark), not in here
+            app.getBean(org.axonframework.config.EventProcessingConfiguration.class)
+                    .eventProcessor("rag-index-triggers").ifPresent(org.axonframework.eventhandling.EventProcessor::shutDown);
             int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                     .responseTimeout(Duration.ofMinutes(5)).build(), AdminToken.read(dataDir));
