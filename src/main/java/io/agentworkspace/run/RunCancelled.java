@@ -6,5 +6,5 @@ import org.axonframework.serialization.Revision;
 
 /** The run was cancelled, before it started or while it ran. */
 @Revision("1")
-public record RunCancelled(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) {
+public record RunCancelled(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) implements RunEnded {
 }

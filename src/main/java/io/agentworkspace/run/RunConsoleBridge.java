@@ -68,32 +68,18 @@ class RunConsoleBridge {
         both(id, event.runId(), event.projectId(), "run.cancel-requested", event);
     }
 
+    /** A terminal event on the run's and the project's channels; the ones an operator must see also on ops. */
     @EventHandler
-    void on(RunSucceeded event, @MessageIdentifier String id) {
-        both(id, event.runId(), event.projectId(), "run.succeeded", ended(event.runId(), event.projectId(),
-                event.queue(), event.attempt(), event.summary(), event.finishedAt()));
-    }
-
-    @EventHandler
-    void on(RunFailed event, @MessageIdentifier String id) {
-        Map<String, Object> payload = ended(event.runId(), event.projectId(), event.queue(), event.attempt(),
-                event.summary(), event.finishedAt());
-        both(id, event.runId(), event.projectId(), "run.failed", payload);
-        bridge.forward(id + ":ops", ConsoleChannels.OPS, "run.failed", payload);
-    }
-
-    @EventHandler
-    void on(RunCancelled event, @MessageIdentifier String id) {
-        both(id, event.runId(), event.projectId(), "run.cancelled", ended(event.runId(), event.projectId(),
-                event.queue(), event.attempt(), event.summary(), event.finishedAt()));
-    }
-
-    @EventHandler
-    void on(RunTimedOut event, @MessageIdentifier String id) {
-        Map<String, Object> payload = ended(event.runId(), event.projectId(), event.queue(), event.attempt(),
-                event.summary(), event.finishedAt());
-        both(id, event.runId(), event.projectId(), "run.timed-out", payload);
-        bridge.forward(id + ":ops", ConsoleChannels.OPS, "run.timed-out", payload);
+    void on(RunEnded event, @MessageIdentifier String id) {
+        String name = event instanceof RunSucceeded ? "run.succeeded"
+                : event instanceof RunFailed ? "run.failed"
+                : event instanceof RunCancelled ? "run.cancelled"
+                : "run.timed-out";
+        Map<String, Object> payload = ended(event);
+        both(id, event.runId(), event.projectId(), name, payload);
+        if (event instanceof RunFailed || event instanceof RunTimedOut) {
+            bridge.forward(id + ":ops", ConsoleChannels.OPS, name, payload);
+        }
     }
 
     @EventHandler
@@ -113,15 +99,15 @@ class RunConsoleBridge {
     }
 
     /** A terminal event's payload, with as many changed files as fit in one console event. */
-    private Map<String, Object> ended(String runId, String projectId, String queue, int attempt, RunSummary summary,
-                                      java.time.Instant finishedAt) {
+    private Map<String, Object> ended(RunEnded event) {
+        RunSummary summary = event.summary();
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("runId", runId);
-        payload.put("projectId", projectId);
-        payload.put("queue", queue);
-        payload.put("attempt", attempt);
+        payload.put("runId", event.runId());
+        payload.put("projectId", event.projectId());
+        payload.put("queue", event.queue());
+        payload.put("attempt", event.attempt());
         payload.put("summary", summary);
-        payload.put("finishedAt", finishedAt);
+        payload.put("finishedAt", event.finishedAt());
         List<String> files = new ArrayList<>(summary.filesChanged());
         while (size(payload) > maxBytes - 64 && !files.isEmpty()) {
             files.subList(files.size() / 2, files.size()).clear();

@@ -6,5 +6,5 @@ import org.axonframework.serialization.Revision;
 
 /** The run's agent finished its work. */
 @Revision("1")
-public record RunSucceeded(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) {
+public record RunSucceeded(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) implements RunEnded {
 }

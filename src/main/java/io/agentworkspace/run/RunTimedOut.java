@@ -6,5 +6,5 @@ import org.axonframework.serialization.Revision;
 
 /** The run hit its time limit and was stopped. */
 @Revision("1")
-public record RunTimedOut(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) {
+public record RunTimedOut(String runId, String projectId, String queue, int attempt, RunSummary summary, Instant finishedAt) implements RunEnded {
 }
