@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.agentworkspace.infrastructure.Polling;
 
 /** Reads tokens (R2DBC), records their last use, and tells long-lived connections when a token stops working. */
 @Component
@@ -75,10 +76,8 @@ public class ApiTokens {
      * end themselves on it; checked every {@code agent.auth.watch-interval}.
      */
     public Mono<Void> invalidation(String tokenId) {
-        // a check slower than the interval skips ticks: the interval must not overflow and fail every watcher
-        return Flux.interval(watchInterval)
-                .onBackpressureDrop()
-                .concatMap(tick -> byId(tokenId).map(token -> token.usableAt(clock.instant())).defaultIfEmpty(false))
+        return Polling.every(watchInterval,
+                        () -> byId(tokenId).map(token -> token.usableAt(clock.instant())).defaultIfEmpty(false))
                 .filter(usable -> !usable)
                 .next()
                 .then();

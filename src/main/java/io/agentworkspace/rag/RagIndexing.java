@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.project.ProjectView;
@@ -110,8 +111,7 @@ public class RagIndexing {
     }
 
     private Mono<IndexRunView> awaitFinished(String runId, IndexProgressListener listener) {
-        return Flux.interval(Duration.ZERO, POLL)
-                .concatMap(tick -> runs.byId(runId))
+        return Polling.every(Duration.ZERO, POLL, () -> runs.byId(runId))
                 .doOnNext(run -> {
                     if (run.progress() != null) {
                         listener.onProgress(run.progress());

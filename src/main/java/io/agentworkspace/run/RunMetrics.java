@@ -14,7 +14,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import io.agentworkspace.infrastructure.Polling;
 
 /**
  * The queue view's figures as Prometheus gauges, per queue: {@code agent_runs_pending}, {@code agent_runs_running},
@@ -73,13 +74,11 @@ class RunMetrics implements SmartLifecycle {
 
     @Override
     public void start() {
-        sampler = Flux.interval(Duration.ZERO, INTERVAL)
-                .onBackpressureDrop()
-                .concatMap(tick -> runs.queues().doOnNext(this::update)
+        sampler = Polling.every(Duration.ZERO, INTERVAL, () -> runs.queues().doOnNext(this::update)
                         .onErrorResume(failure -> {
                             log.debug("queue figures not sampled", failure);
-                            return reactor.core.publisher.Mono.empty();
-                        }), 1)
+                            return Mono.empty();
+                        }))
                 .subscribe();
     }
 

@@ -9,9 +9,10 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.axon.Commands;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Applies retention to every project with snapshots at a fixed interval, so the max-age bound prunes even when no
@@ -37,15 +38,13 @@ class RetentionSweeper implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        sweeping = Flux.interval(settings.retention().interval())
-                .onBackpressureDrop()
-                .concatMap(tick -> snapshots.projectsWithSnapshots()
+        sweeping = Polling.every(settings.retention().interval(), () -> snapshots.projectsWithSnapshots()
                         .concatMap(projectId -> commands.send(new SnapshotOutcomes.ApplyRetention(projectId,
                                 settings.retention().policy(), clock.instant())))
                         .then()
                         .onErrorResume(failure -> {
                             log.warn("snapshot retention sweep failed: {}", failure.toString());
-                            return reactor.core.publisher.Mono.empty();
+                            return Mono.empty();
                         }))
                 .subscribe();
     }

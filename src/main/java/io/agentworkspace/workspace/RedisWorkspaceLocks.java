@@ -12,9 +12,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.redis.RedisDatabase;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -101,9 +101,8 @@ class RedisWorkspaceLocks implements WorkspaceLocks {
             this.projectId = projectId;
             this.value = value;
             this.token = token;
-            this.renewal = Flux.interval(settings.renewEvery())
-                    .concatMap(tick -> script(RENEW, new String[] {lockKey(projectId)}, value,
-                            Long.toString(settings.ttl().toMillis())).onErrorReturn(-1L))
+            this.renewal = Polling.every(settings.renewEvery(), () -> script(RENEW, new String[] {lockKey(projectId)},
+                            value, Long.toString(settings.ttl().toMillis())).onErrorReturn(-1L))
                     .takeWhile(renewed -> renewed != 0)
                     .doOnComplete(this::lost)
                     .subscribe();

@@ -89,6 +89,7 @@ class EventController {
                 .map(event -> ServerSentEvent.builder(event).id(Long.toString(event.position()))
                         .event(simpleName(event.type())).build());
         Flux<ServerSentEvent<AuditedEvent>> heartbeats = Flux.interval(HEARTBEAT)
+                .onBackpressureDrop()
                 .map(tick -> ServerSentEvent.<AuditedEvent>builder().comment("heartbeat").build());
         Flux<ServerSentEvent<AuditedEvent>> stream = follow ? events.mergeWith(heartbeats) : events;
         return stream.takeUntilOther(tokens.invalidation(caller.tokenId()));

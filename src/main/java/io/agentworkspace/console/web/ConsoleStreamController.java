@@ -98,7 +98,7 @@ class ConsoleStreamController {
         AtomicLong lastSent = new AtomicLong(cursor == null ? -1 : cursor);
         AtomicBoolean revoked = new AtomicBoolean();
 
-        Flux<Object> heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat()).map(tick -> HEARTBEAT);
+        Flux<Object> heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat()).onBackpressureDrop().map(tick -> HEARTBEAT);
         // encoded after the merge, so the last id written is the last one the response got: a merge drops what its
         // queues hold when a slow subscriber's failure passes
         Flux<DataBuffer> encoded = Flux.merge(feed.follow(channels, cursor, null).cast(Object.class), heartbeats)
