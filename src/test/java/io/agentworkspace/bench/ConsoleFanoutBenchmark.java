@@ -78,9 +78,14 @@ public final class ConsoleFanoutBenchmark {
 
         String database = TestServices.createDatabase();
         Path dataDir = Files.createTempDirectory("console-fanout-bench");
-        List<String> launch = List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                "-cp", System.getProperty("java.class.path"), "io.agentworkspace.AgentWorkspaceApplication");
+        List<String> launch = new ArrayList<>(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"));
+        // e.g. AGENT_BENCH_SERVER_OPTS=-XX:StartFlightRecording=filename=/tmp/console.jfr to profile the service
+        String extra = System.getenv("AGENT_BENCH_SERVER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            launch.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        launch.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.agentworkspace.AgentWorkspaceApplication"));
         // one node: the in-process fan-out; the log is on MariaDB, as with several nodes
         try (ServerProcess server = ServerProcess.mysqlNode(launch, database, dataDir, Map.of(
                 "agent.console.pusher.secret", SECRET, "agent.console.fanout", "local",

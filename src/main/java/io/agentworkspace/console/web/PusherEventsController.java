@@ -127,10 +127,14 @@ class PusherEventsController {
                         "event data must not exceed " + console.maxEventBytes() + " bytes");
             }
         }
-        Mono<List<Long>> publish = Flux.fromIterable(publications)
-                .concatMap(publication -> console.publishText(publication.channel(), publication.name(),
-                        publication.data(), isJson(publication.data()), publication.socketId()), 16)
-                .collectList();
+        // all of a request's events are queued at once, in order: they share group commits instead of each
+        // waiting for the previous one's
+        Mono<List<Long>> publish = Mono.defer(() -> Flux.fromIterable(publications.stream()
+                        .map(publication -> console.publishText(publication.channel(), publication.name(),
+                                publication.data(), isJson(publication.data()), publication.socketId()))
+                        .toList())
+                .concatMap(appended -> appended)
+                .collectList());
         Instant windowEnds = Instant.ofEpochSecond(request.timestamp()).plus(MAX_SKEW).plusSeconds(1);
         return accepted.claim(request.signature(), windowEnds).flatMap(first -> first
                 ? publish.onErrorResume(failure -> accepted.release(request.signature()).then(Mono.error(failure)))
