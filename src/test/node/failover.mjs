@@ -99,7 +99,7 @@ class Client {
       } catch (down) {
         failing = true;
       }
-      await sleep(200);
+      await sleep(100);
     }
     this.polling = false;
   }

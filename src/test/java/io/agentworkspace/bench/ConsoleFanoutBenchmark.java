@@ -43,10 +43,14 @@ import io.agentworkspace.support.TestServices;
  * has the event, so a server that falls behind shows in the figures (no coordinated omission). Every subscriber
  * checks its channel's ids arrive once each and in order; loss is what was acknowledged but not received (10 s
  * after the run's last publish).
- * A warm-up, then {@code runs} timed runs of {@code seconds}; each run prints its figures, then the median.
+ * A warm-up at the full rate, then {@code runs} timed runs of {@code seconds}; each run prints its figures, then
+ * the median. The warm-up is long because on 2 vCPUs the JIT takes minutes to compile the service's request and
+ * fan-out paths (its C2 thread used half a core for the first two minutes at 5,000 events/s), and until then the
+ * service cannot keep up.
  *
  * <p>Run: {@code deploy/dev/bench.sh ConsoleFanoutBenchmark [sse=1000] [ws=1000] [channels=1000] [rate=5000]
- * [seconds=20] [warmup=20] [runs=3] [batch=10]}. Bounded: the whole run stops itself after its planned time plus
+ * [seconds=20] [warmup=240] [runs=3] [batch=10] [connections=256]}: {@code connections} is the publisher's HTTP
+ * connection pool; each request holds one until its events are durable, so it caps requests in flight. Bounded: the whole run stops itself after its planned time plus
  * five minutes.
  */
 public final class ConsoleFanoutBenchmark {
@@ -59,7 +63,7 @@ public final class ConsoleFanoutBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = new HashMap<>(Map.of("sse", 1000, "ws", 1000, "channels", 1000, "rate", 5000,
-                "seconds", 20, "warmup", 20, "runs", 3, "batch", 10));
+                "seconds", 20, "warmup", 240, "runs", 3, "batch", 10, "connections", 256));
         for (String arg : args) {
             String[] pair = arg.split("=", 2);
             if (pair.length != 2 || !options.containsKey(pair[0])) {
@@ -130,7 +134,7 @@ public final class ConsoleFanoutBenchmark {
         this.subscribers = HttpClient.create(ConnectionProvider.builder("bench-subscribers").maxConnections(sse + ws + 16)
                         .pendingAcquireMaxCount(-1).build())
                 .runOn(loops).baseUrl(server.baseUrl());
-        this.publisher = HttpClient.create(ConnectionProvider.builder("bench-publisher").maxConnections(64)
+        this.publisher = HttpClient.create(ConnectionProvider.builder("bench-publisher").maxConnections(options.get("connections"))
                         .pendingAcquireMaxCount(-1).build())
                 .runOn(loops).baseUrl(server.baseUrl());
         // a console line of ~200 bytes with its n and t: {"n":123,"t":123456789012345,"text":"..."}
@@ -167,8 +171,10 @@ public final class ConsoleFanoutBenchmark {
                 + "| host busy | server CPU s | MariaDB CPU s | driver CPU s | server heap MB | loss | dup/out of order |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<double[]> results = new ArrayList<>();
+        List<String> breakdown = new ArrayList<>();
         for (int run = 1; run <= options.get("runs"); run++) {
             latencies.reset();
+            ServerHistograms histogramsBefore = ServerHistograms.read(prometheus());
             long deliveredBefore = delivered.get();
             long publishedBefore = published;
             HostCpu.Sample from = serverCpu.sample();
@@ -191,6 +197,7 @@ public final class ConsoleFanoutBenchmark {
                     (to.jvmNanos() - from.jvmNanos()) / 1e9, serverHeapMegabytes(), loss(), disorder()};
             results.add(row);
             print(String.valueOf(run), row);
+            breakdown.add(ServerHistograms.read(prometheus()).since(histogramsBefore).row(String.valueOf(run)));
         }
         double[] median = new double[results.get(0).length];
         for (int column = 0; column < median.length; column++) {
@@ -199,6 +206,15 @@ public final class ConsoleFanoutBenchmark {
             median[column] = values[values.length / 2];
         }
         print("median", median);
+        System.out.println();
+        System.out.println("Server side, from the service's own histograms (bucket upper bounds, ms): publish = from the "
+                + "request reaching publish() to the event being durable; handed = from publish() to the event being "
+                + "handed to a connection (the rest of the latency above is the HTTP request before publish(), the "
+                + "socket and the client)");
+        System.out.println("| run | appends | events/append | append p50 | append p99 | publish p50 | publish p99 "
+                + "| handed WS p50 | handed WS p99 | handed SSE p50 | handed SSE p99 |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        breakdown.forEach(System.out::println);
         double[] p99 = results.stream().mapToDouble(row -> row[4]).sorted().toArray();
         System.out.printf("p99 spread over the runs: %.2f–%.2f ms; publish failures: %d %s; acknowledged events: %d "
                 + "(latencies are capped at 10 s: 10000.01 means 10 s or more)%n", p99[0], p99[p99.length - 1],
@@ -292,9 +308,13 @@ public final class ConsoleFanoutBenchmark {
         return sum;
     }
 
-    private double serverHeapMegabytes() {
-        String metrics = subscribers.get().uri("/actuator/prometheus").responseContent().aggregate().asString()
+    private String prometheus() {
+        return subscribers.get().uri("/actuator/prometheus").responseContent().aggregate().asString()
                 .block(Duration.ofSeconds(10));
+    }
+
+    private double serverHeapMegabytes() {
+        String metrics = prometheus();
         double bytes = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {

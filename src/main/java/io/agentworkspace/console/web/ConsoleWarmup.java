@@ -25,7 +25,8 @@ import reactor.netty.http.client.HttpClient;
 /**
  * Before the node reports ready, it speaks to itself over loopback once on each console path a reconnecting client
  * takes: a Pusher WebSocket that connects, subscribes to a private channel with a signed resume cursor and pings,
- * a signed HTTP publish (refused at its last check, so nothing is published) and an unauthenticated poll. A freshly
+ * a signed HTTP publish (refused at its last check, so nothing is published), and the token-checked channel
+ * authorization and poll (refused: the token does not exist). A freshly
  * started JVM pays its class loading and first compilation there, not on the first clients after a restart, so
  * "ready" means ready to serve sockets. Bounded by {@code agent.console.warm-up}; a failure is logged, never fatal.
  */
@@ -113,11 +114,25 @@ class ConsoleWarmup implements ApplicationRunner {
                 .then();
     }
 
-    /** The security chain and the problem writer: a poll without a token (401). */
+    /**
+     * The bearer-token path a reconnecting client takes first, its channel authorization and its catch-up poll: with
+     * a well-formed token that does not exist, so the token lookup reads the database and both answer 401.
+     */
     private Mono<Void> poll(HttpClient http) {
-        return http.get().uri("/api/channels/private-console-warmup/events?after=0")
-                .responseSingle((response, content) -> content.then())
-                .then();
+        byte[] id = new byte[8];
+        byte[] secret = new byte[32];
+        ThreadLocalRandom.current().nextBytes(id);
+        ThreadLocalRandom.current().nextBytes(secret);
+        String unknownToken = "aw_" + java.util.HexFormat.of().formatHex(id) + "."
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        HttpClient bearer = http.headers(headers -> headers.set("Authorization", "Bearer " + unknownToken));
+        Mono<Void> authorize = bearer.headers(headers -> headers.set("Content-Type", "application/x-www-form-urlencoded"))
+                .post().uri("/broadcasting/auth")
+                .send(ByteBufFlux.fromString(Mono.just("socket_id=1.1&channel_name=private-console-warmup")))
+                .responseSingle((response, content) -> content.then());
+        Mono<Void> catchUp = bearer.get().uri("/api/channels/private-console-warmup/events?after=0")
+                .responseSingle((response, content) -> content.then());
+        return authorize.then(catchUp);
     }
 
     private static JsonNode read(String text) {
