@@ -19,9 +19,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Polling;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import io.agentworkspace.infrastructure.Polling;
 
 /** Reads tokens (R2DBC), records their last use, and tells long-lived connections when a token stops working. */
 @Component
