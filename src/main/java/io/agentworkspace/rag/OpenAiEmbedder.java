@@ -1,8 +1,6 @@
 package io.agentworkspace.rag;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
+import io.agentworkspace.infrastructure.RetryAfter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -167,7 +166,7 @@ final class OpenAiEmbedder implements Embedder {
 
     private static Mono<EmbeddingResponse> failure(ClientResponse response) {
         int status = response.statusCode().value();
-        Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
+        Duration retryAfter = RetryAfter.parse(response.headers().asHttpHeaders());
         return response.bodyToMono(Map.class).onErrorResume(unreadable -> Mono.empty())
                 .defaultIfEmpty(Map.of())
                 .flatMap(body -> Mono.error(new EmbeddingApiException(status,
@@ -185,32 +184,6 @@ final class OpenAiEmbedder implements Embedder {
         return "";
     }
 
-    @Nullable
-    static Duration retryAfter(HttpHeaders headers) {
-        String millis = headers.getFirst("retry-after-ms");
-        if (millis != null) {
-            try {
-                return Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.strip())));
-            } catch (NumberFormatException ignored) {
-                // fall through to Retry-After
-            }
-        }
-        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(value.strip()) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                return Duration.between(java.time.Instant.now(),
-                        ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (RuntimeException notADate) {
-                return null;
-            }
-        }
-    }
-
     private static boolean retryable(Throwable failure) {
         return failure instanceof EmbeddingApiException api ? api.retryable()
                 : failure instanceof WebClientRequestException || failure instanceof java.util.concurrent.TimeoutException;
@@ -218,11 +191,7 @@ final class OpenAiEmbedder implements Embedder {
 
     /** Exponential from the initial backoff, never shorter than what the server asked, never past the maximum. */
     Duration backoff(int attempt, @Nullable Throwable failure) {
-        long exponential = settings.initialBackoff().toMillis() << Math.min(20, Math.max(0, attempt - 1));
-        long wait = Math.min(exponential, settings.maxBackoff().toMillis());
-        if (failure instanceof EmbeddingApiException api && api.retryAfter != null) {
-            wait = Math.max(wait, Math.min(api.retryAfter.toMillis(), settings.maxBackoff().toMillis()));
-        }
-        return Duration.ofMillis(wait);
+        return RetryAfter.backoff(attempt, settings.initialBackoff(), settings.maxBackoff(),
+                failure instanceof EmbeddingApiException api ? api.retryAfter : null);
     }
 }

@@ -145,23 +145,8 @@ class Run {
     }
 
     @EventSourcingHandler
-    void on(RunSucceeded event) {
-        state = RunState.SUCCEEDED;
-    }
-
-    @EventSourcingHandler
-    void on(RunFailed event) {
-        state = RunState.FAILED;
-    }
-
-    @EventSourcingHandler
-    void on(RunCancelled event) {
-        state = RunState.CANCELLED;
-    }
-
-    @EventSourcingHandler
-    void on(RunTimedOut event) {
-        state = RunState.TIMED_OUT;
+    void on(RunEnded event) {
+        state = event.endState();
     }
 
     @EventSourcingHandler

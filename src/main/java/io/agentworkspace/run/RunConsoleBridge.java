@@ -71,10 +71,7 @@ class RunConsoleBridge {
     /** A terminal event on the run's and the project's channels; the ones an operator must see also on ops. */
     @EventHandler
     void on(RunEnded event, @MessageIdentifier String id) {
-        String name = event instanceof RunSucceeded ? "run.succeeded"
-                : event instanceof RunFailed ? "run.failed"
-                : event instanceof RunCancelled ? "run.cancelled"
-                : "run.timed-out";
+        String name = "run." + event.endState().wireName().replace('_', '-');
         Map<String, Object> payload = ended(event);
         both(id, event.runId(), event.projectId(), name, payload);
         if (event instanceof RunFailed || event instanceof RunTimedOut) {

@@ -16,4 +16,7 @@ public sealed interface RunEnded permits RunSucceeded, RunFailed, RunCancelled, 
     RunSummary summary();
 
     Instant finishedAt();
+
+    /** The terminal state this event puts the run in. */
+    RunState endState();
 }

@@ -72,23 +72,8 @@ class RunProjection {
     }
 
     @EventHandler
-    void on(RunSucceeded event, @SequenceNumber long version) {
-        finished(event.runId(), RunState.SUCCEEDED, event.summary(), event.finishedAt(), version);
-    }
-
-    @EventHandler
-    void on(RunFailed event, @SequenceNumber long version) {
-        finished(event.runId(), RunState.FAILED, event.summary(), event.finishedAt(), version);
-    }
-
-    @EventHandler
-    void on(RunCancelled event, @SequenceNumber long version) {
-        finished(event.runId(), RunState.CANCELLED, event.summary(), event.finishedAt(), version);
-    }
-
-    @EventHandler
-    void on(RunTimedOut event, @SequenceNumber long version) {
-        finished(event.runId(), RunState.TIMED_OUT, event.summary(), event.finishedAt(), version);
+    void on(RunEnded event, @SequenceNumber long version) {
+        finished(event.runId(), event.endState(), event.summary(), event.finishedAt(), version);
     }
 
     @EventHandler

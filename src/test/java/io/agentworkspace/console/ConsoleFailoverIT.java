@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +56,7 @@ class ConsoleFailoverIT {
                 JsonNode received = JSON.readTree(resultFile.toFile());
                 List<Long> ids = longs(received.path("ids"));
                 List<Long> acknowledged = longs(received.path("acknowledged"));
-                List<Long> logged = logOf(database, channel);
+                List<Long> logged = TestServices.consoleLogIds(database, channel);
                 assertThat(acknowledged).as("publishes acknowledged around the kill").hasSizeGreaterThan(500);
                 assertThat(ids).as("what every client holds (they are identical) is the channel's durable log")
                         .containsExactlyElementsOf(logged);
@@ -78,21 +74,5 @@ class ConsoleFailoverIT {
         List<Long> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asLong()));
         return values;
-    }
-
-    private static List<Long> logOf(String database, String channel) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(TestServices.jdbcUrl(database),
-                TestServices.mariaDbUser(), TestServices.mariaDbPassword());
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
-            statement.setString(1, channel);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -3,7 +3,6 @@ package io.agentworkspace.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,9 +97,16 @@ class ProjectionManifestTest {
     private static Set<String> handledEvents(Class<?> projection) {
         return Arrays.stream(projection.getDeclaredMethods())
                 .filter(method -> method.isAnnotationPresent(EventHandler.class))
-                .map(Method::getParameterTypes)
-                .map(parameters -> parameters[0].getName())
+                .map(method -> method.getParameterTypes()[0])
+                .flatMap(ProjectionManifestTest::eventTypes)
+                .map(Class::getName)
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** A handler of a sealed interface handles each event type it permits; the manifest names those. */
+    private static java.util.stream.Stream<Class<?>> eventTypes(Class<?> handled) {
+        return handled.isSealed() ? Arrays.stream(handled.getPermittedSubclasses()).flatMap(ProjectionManifestTest::eventTypes)
+                : java.util.stream.Stream.of(handled);
     }
 
     private String migrations(String dialect) throws IOException {

@@ -109,7 +109,7 @@ class ProviderStreamsIT {
         assertThat(summary.get("turns").asInt()).isEqualTo(2);
         assertThat(summary.get("filesChanged").toString()).isEqualTo("[\"src/openai.txt\"]");
         assertThat(Files.readString(workspaces.of(projectId).resolve("src/openai.txt"))).isEqualTo("Hello from OpenAI\n");
-        List<JsonNode> console = awaitConsole(runId, "run.succeeded");
+        List<JsonNode> console = RunsApi.awaitConsole(http, runId, "run.succeeded");
         assertThat(RunsApi.streamedText(console))
                 .isEqualTo("I'll write the file — ünïcödé and \"quotes\".\nDone: src/openai.txt says hello.");
 
@@ -145,7 +145,7 @@ class ProviderStreamsIT {
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("summary").get("reason").asText())
                 .isEqualTo("the provider reported an error: server_error: The server had an error while processing your request.");
-        assertThat(RunsApi.streamedText(awaitConsole(errored, "run.failed"))).isEqualTo("Working on it");
+        assertThat(RunsApi.streamedText(RunsApi.awaitConsole(http, errored, "run.failed"))).isEqualTo("Working on it");
 
         OPENAI.enqueue(WireServer.Reply.sse(WireServer.recorded("openai/failed.sse"), 5));
         String flagged = RunsApi.start(http, RunsApi.body(projectId, "agents-default", "openai", "gpt-4.1", "Flag."));
@@ -158,7 +158,7 @@ class ProviderStreamsIT {
         JsonNode broken = RunsApi.awaitEnded(http, cut, Duration.ofSeconds(30));
         assertThat(broken.get("state").asText()).isEqualTo("failed");
         assertThat(broken.get("summary").get("reason").asText()).containsAnyOf("broke off", "ended before the response completed");
-        assertThat(RunsApi.streamedText(awaitConsole(cut, "run.failed"))).isEqualTo("This stream will break off");
+        assertThat(RunsApi.streamedText(RunsApi.awaitConsole(http, cut, "run.failed"))).isEqualTo("This stream will break off");
         assertThat(OPENAI.requests()).as("no retry once a stream has delivered").hasSize(5);
 
         OPENAI.enqueue(WireServer.Reply.status(401, Map.of(), "{\"error\":{\"message\":\"Incorrect API key provided\"}}"));
@@ -181,7 +181,7 @@ class ProviderStreamsIT {
         assertThat(run.get("state").asText()).isEqualTo("succeeded");
         assertThat(run.get("summary").get("inputTokens").asLong()).isEqualTo(640 + 780);
         assertThat(run.get("summary").get("outputTokens").asLong()).isEqualTo(89 + 25);
-        assertThat(RunsApi.streamedText(awaitConsole(runId, "run.succeeded")))
+        assertThat(RunsApi.streamedText(RunsApi.awaitConsole(http, runId, "run.succeeded")))
                 .isEqualTo("Let me write it — ünïcödé.\nWritten src/anthropic.txt.");
         List<WireServer.Request> requests = ANTHROPIC.requests();
         assertThat(requests).hasSize(3);
@@ -202,7 +202,7 @@ class ProviderStreamsIT {
         String cut = RunsApi.start(http, RunsApi.body(projectId, "agents-default", "anthropic", "claude-sonnet-4-5", "y"));
         JsonNode broken = RunsApi.awaitEnded(http, cut, Duration.ofSeconds(30));
         assertThat(broken.get("state").asText()).isEqualTo("failed");
-        assertThat(RunsApi.streamedText(awaitConsole(cut, "run.failed"))).isEqualTo("Half a sent");
+        assertThat(RunsApi.streamedText(RunsApi.awaitConsole(http, cut, "run.failed"))).isEqualTo("Half a sent");
     }
 
     @Test
@@ -225,7 +225,7 @@ class ProviderStreamsIT {
         assertThat(closedMs).as("cancel to connection closed, ms").isLessThan(1000);
         JsonNode run = RunsApi.awaitEnded(http, runId, Duration.ofSeconds(5));
         assertThat(run.get("state").asText()).isEqualTo("cancelled");
-        assertThat(RunsApi.names(awaitConsole(runId, "run.cancelled"))).contains("run.cancel-requested");
+        assertThat(RunsApi.names(RunsApi.awaitConsole(http, runId, "run.cancelled"))).contains("run.cancel-requested");
     }
 
     @Test
@@ -239,7 +239,7 @@ class ProviderStreamsIT {
         assertThat(summary.get("outputTokens").asLong()).isEqualTo(120);
         assertThat(summary.get("costUsd").asDouble()).isEqualTo(0.0123);
         assertThat(summary.get("filesChanged").toString()).isEqualTo("[\"docs/claude.md\"]");
-        List<JsonNode> console = awaitConsole(runId, "run.succeeded");
+        List<JsonNode> console = RunsApi.awaitConsole(http, runId, "run.succeeded");
         assertThat(RunsApi.streamedText(console)).isEqualTo("I will create the file.Done: docs/claude.md exists.");
         // lifecycle events reach the console through the bridge's processor, the stream directly from the worker:
         // only the stream's own order and the terminal event's place after it are guaranteed
@@ -371,16 +371,6 @@ class ProviderStreamsIT {
     private void setSecret(String name, String value) {
         http.put().uri("/api/secrets/" + name).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("value", value))
                 .exchange().expectStatus().value(status -> assertThat(status).isIn(200, 201));
-    }
-
-    private List<JsonNode> awaitConsole(String runId, String last) {
-        List<List<JsonNode>> seen = new ArrayList<>();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<JsonNode> events = RunsApi.console(http, runId);
-            seen.add(events);
-            return RunsApi.names(events).contains(last);
-        });
-        return seen.get(seen.size() - 1);
     }
 
     private static String sha256(String text) {

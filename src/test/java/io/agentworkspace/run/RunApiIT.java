@@ -114,7 +114,7 @@ class RunApiIT {
         assertThat(run.get("waitMs").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(Files.readString(workspaces.of(projectId).resolve("notes/hello.txt"))).isEqualTo("hi there\n");
 
-        List<JsonNode> events = awaitConsole(runId, "run.succeeded");
+        List<JsonNode> events = RunsApi.awaitConsole(http, runId, "run.succeeded");
         assertThat(RunsApi.streamedText(events))
                 .isEqualTo("Hello from the script provider\n" + "é".repeat(25000) + "done\n");
         assertThat(events).filteredOn(e -> e.get("event").asText().equals("run.output")).hasSizeGreaterThan(3)
@@ -149,7 +149,7 @@ class RunApiIT {
         assertThat(run.get("state").asText()).isEqualTo("succeeded");
         assertThat(run.get("summary").get("filesChanged").toString()).isEqualTo("[\"inside/ok.txt\"]");
 
-        List<JsonNode> results = awaitConsole(runId, "run.succeeded").stream()
+        List<JsonNode> results = RunsApi.awaitConsole(http, runId, "run.succeeded").stream()
                 .filter(e -> e.get("event").asText().equals("run.tool-result")).map(e -> e.get("data")).toList();
         assertThat(results).hasSize(hostile.size() + 6);
         for (int i = 0; i < hostile.size() + 4; i++) {
@@ -346,15 +346,5 @@ class RunApiIT {
         Map<String, Object> body = new HashMap<>(RunsApi.body(projectId, "agents-default", "script", "script", "say hi"));
         body.put(field, value);
         return body;
-    }
-
-    private List<JsonNode> awaitConsole(String runId, String last) {
-        List<List<JsonNode>> seen = new ArrayList<>();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<JsonNode> events = RunsApi.console(http, runId);
-            seen.add(events);
-            return RunsApi.names(events).contains(last);
-        });
-        return seen.get(seen.size() - 1);
     }
 }

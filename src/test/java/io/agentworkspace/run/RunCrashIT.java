@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +50,8 @@ class RunCrashIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
                     RunsApi.streamedText(RunsApi.console(http, a)).contains("attempt starts")
                             && RunsApi.streamedText(RunsApi.console(http, b)).contains("a long run"));
-            List<Long> before = consoleIds(database, "private-run." + a);
-            before.addAll(consoleIds(database, "private-run." + b));
+            List<Long> before = TestServices.consoleLogIds(database, "private-run." + a);
+            before.addAll(TestServices.consoleLogIds(database, "private-run." + b));
             assertThat(lockHeld(requeued)).isTrue();
             assertThat(lockHeld(failing)).isTrue();
 
@@ -78,8 +73,8 @@ class RunCrashIT {
             assertThat(lockHeld(requeued)).as("lock of the requeued run's project").isFalse();
             assertThat(lockHeld(failing)).as("lock of the interrupted run's project").isFalse();
 
-            List<Long> after = consoleIds(database, "private-run." + a);
-            after.addAll(consoleIds(database, "private-run." + b));
+            List<Long> after = TestServices.consoleLogIds(database, "private-run." + a);
+            after.addAll(TestServices.consoleLogIds(database, "private-run." + b));
             assertThat(after).as("console history from before the kill").containsAll(before);
             // the console bridge follows the history on a processor of its own: the terminal line may trail the state
             List<String> namesA = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
@@ -101,21 +96,5 @@ class RunCrashIT {
         } finally {
             client.shutdown();
         }
-    }
-
-    private static List<Long> consoleIds(String database, String channel) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(TestServices.jdbcUrl(database),
-                TestServices.mariaDbUser(), TestServices.mariaDbPassword());
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
-            statement.setString(1, channel);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -88,6 +88,16 @@ final class RunsApi {
         return text.toString();
     }
 
+    /** The run's console events once {@code last} is among them (waits up to 15 s). */
+    static List<JsonNode> awaitConsole(WebTestClient http, String runId, String last) {
+        AtomicReference<List<JsonNode>> seen = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            seen.set(console(http, runId));
+            return names(seen.get()).contains(last);
+        });
+        return seen.get();
+    }
+
     static List<String> names(List<JsonNode> events) {
         return events.stream().map(event -> event.get("event").asText()).toList();
     }

@@ -2,8 +2,12 @@ package io.agentworkspace.support;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -122,5 +126,21 @@ public final class TestServices {
                     + "deploy/dev/test.sh (it installs and starts the services), or start them with "
                     + "'deploy/dev/services.sh start' and 'source .services/env', or provide a Docker engine.");
         }
+    }
+
+    /** The ids of a console channel's events in the durable log of {@code database}, in order. */
+    public static List<Long> consoleLogIds(String database, String channel) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), mariaDbUser(), mariaDbPassword());
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
+            statement.setString(1, channel);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
+        return ids;
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.auth.TokenSecrets;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.console.ConsoleSettings;
 import io.agentworkspace.console.PusherCredentials;
@@ -119,12 +120,8 @@ class ConsoleWarmup implements ApplicationRunner {
      * a well-formed token that does not exist, so the token lookup reads the database and both answer 401.
      */
     private Mono<Void> poll(HttpClient http) {
-        byte[] id = new byte[8];
-        byte[] secret = new byte[32];
-        ThreadLocalRandom.current().nextBytes(id);
-        ThreadLocalRandom.current().nextBytes(secret);
-        String unknownToken = "aw_" + java.util.HexFormat.of().formatHex(id) + "."
-                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        // minted here, never stored: no token has its id
+        String unknownToken = TokenSecrets.mint().plaintext();
         HttpClient bearer = http.headers(headers -> headers.set("Authorization", "Bearer " + unknownToken));
         Mono<Void> authorize = bearer.headers(headers -> headers.set("Content-Type", "application/x-www-form-urlencoded"))
                 .post().uri("/broadcasting/auth")

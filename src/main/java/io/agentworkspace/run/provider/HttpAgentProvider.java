@@ -15,6 +15,7 @@ import org.springframework.lang.Nullable;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.agentworkspace.infrastructure.RetryAfter;
 import io.agentworkspace.run.tool.ToolCall;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

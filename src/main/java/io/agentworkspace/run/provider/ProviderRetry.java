@@ -3,6 +3,7 @@ package io.agentworkspace.run.provider;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.agentworkspace.infrastructure.RetryAfter;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
@@ -10,8 +11,9 @@ import io.github.resilience4j.retry.RetryConfig;
 import reactor.core.publisher.Flux;
 
 /**
- * Retries a provider call that failed before it answered: a 429 or 5xx, or no connection. Waits what the provider
- * asked in Retry-After (at most {@code maxBackoff}), else an exponential backoff from {@code initialBackoff}.
+ * Retries a provider call that failed before it answered: a 429 or 5xx, or no connection. Waits an exponential
+ * backoff from {@code initialBackoff}, never shorter than what the provider asked in Retry-After, never past
+ * {@code maxBackoff} ({@link RetryAfter#backoff}).
  * Never retries once a stream has delivered anything, so no output is ever repeated.
  */
 public final class ProviderRetry {
@@ -20,13 +22,9 @@ public final class ProviderRetry {
     private final AtomicLong names = new AtomicLong();
 
     public ProviderRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-        IntervalBiFunction<Object> interval = (attempt, outcome) -> {
-            long backoff = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(20, attempt - 1));
-            if (outcome.isLeft() && outcome.getLeft() instanceof ProviderFailure failure && failure.retryAfter() != null) {
-                return Math.min(maxBackoff.toMillis(), Math.max(1, failure.retryAfter().toMillis()));
-            }
-            return Math.max(1, backoff);
-        };
+        IntervalBiFunction<Object> interval = (attempt, outcome) -> RetryAfter.backoff(attempt, initialBackoff,
+                maxBackoff, outcome.isLeft() && outcome.getLeft() instanceof ProviderFailure failure
+                        ? failure.retryAfter() : null).toMillis();
         this.config = RetryConfig.custom()
                 .maxAttempts(Math.max(1, maxAttempts))
                 .intervalBiFunction(interval)

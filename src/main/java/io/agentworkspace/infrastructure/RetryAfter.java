@@ -1,4 +1,4 @@
-package io.agentworkspace.run.provider;
+package io.agentworkspace.infrastructure;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -7,14 +7,19 @@ import java.time.format.DateTimeFormatter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.lang.Nullable;
 
-/** Reads how long a provider asks to wait: {@code retry-after-ms}, or {@code Retry-After} in seconds or as a date. */
-final class RetryAfter {
+/**
+ * How long to wait before retrying a call to an external HTTP API (the agent providers, the embeddings API): what
+ * the server asks in {@code retry-after-ms} or {@code Retry-After} (seconds or a date), and the backoff that
+ * honours it.
+ */
+public final class RetryAfter {
 
     private RetryAfter() {
     }
 
+    /** What the server asks, or null when it does not say (or says something unreadable). */
     @Nullable
-    static Duration parse(HttpHeaders headers) {
+    public static Duration parse(HttpHeaders headers) {
         String millis = headers.getFirst("retry-after-ms");
         if (millis != null) {
             try {
@@ -38,5 +43,17 @@ final class RetryAfter {
                 return null;
             }
         }
+    }
+
+    /**
+     * Exponential from {@code initial} (doubling per attempt, the first retry being attempt 1), never shorter than
+     * what the server asked, never past {@code max}.
+     */
+    public static Duration backoff(int attempt, Duration initial, Duration max, @Nullable Duration asked) {
+        long wait = Math.min(initial.toMillis() << Math.min(20, Math.max(0, attempt - 1)), max.toMillis());
+        if (asked != null) {
+            wait = Math.max(wait, Math.min(asked.toMillis(), max.toMillis()));
+        }
+        return Duration.ofMillis(Math.max(1, wait));
     }
 }
