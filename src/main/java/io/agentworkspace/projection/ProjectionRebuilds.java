@@ -51,13 +51,15 @@ public class ProjectionRebuilds {
     private final MeterRegistry meters;
     private final Clock clock;
     private final int batchSize;
+    private final double maxRate;
     private final Map<String, Rebuild> running = new ConcurrentHashMap<>();
     private final Map<String, Rebuild> latest = new ConcurrentHashMap<>();
 
     ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, EventStore eventStore,
                        TokenStore tokenStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
                        ShadowTables shadowTables, ProjectionVersions versions, MeterRegistry meters, Clock clock,
-                       @Value("${agent.projections.rebuild-batch-size:500}") int batchSize) {
+                       @Value("${agent.projections.rebuild-batch-size:500}") int batchSize,
+                       @Value("${agent.projections.rebuild-max-rate:0}") double maxRate) {
         this.catalog = catalog;
         this.processing = processing;
         this.eventStore = eventStore;
@@ -69,6 +71,7 @@ public class ProjectionRebuilds {
         this.meters = meters;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.maxRate = maxRate;
         recover();
     }
 
@@ -86,7 +89,7 @@ public class ProjectionRebuilds {
                 .orElseThrow(() -> new RejectedCommand(RejectedCommand.Reason.UNAVAILABLE, "projection-not-running", null,
                         "The processor of projection " + name + " does not run on this node."));
         Rebuild rebuild = new Rebuild(UUID.randomUUID().toString(), projection, live, eventStore, tokenStore,
-                transactions, new Steps(), clock, batchSize);
+                transactions, new Steps(), clock, batchSize, maxRate);
         running.put(name, rebuild);
         latest.put(name, rebuild);
         registerGauges(name);

@@ -57,6 +57,7 @@ final class Rebuild implements Runnable {
     private final Steps steps;
     private final Clock clock;
     private final int batchSize;
+    private final double maxRate;
     private final Instant startedAt;
     private final Map<String, String> shadows;
 
@@ -68,7 +69,8 @@ final class Rebuild implements Runnable {
     private volatile String failure;
 
     Rebuild(String id, ProjectionCatalog.Projection projection, StreamingEventProcessor live, EventStore eventStore,
-            TokenStore tokenStore, TransactionTemplate transactions, Steps steps, Clock clock, int batchSize) {
+            TokenStore tokenStore, TransactionTemplate transactions, Steps steps, Clock clock, int batchSize,
+            double maxRate) {
         this.id = id;
         this.projection = projection;
         this.live = live;
@@ -78,6 +80,7 @@ final class Rebuild implements Runnable {
         this.steps = steps;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.maxRate = maxRate;
         this.startedAt = clock.instant();
         this.shadows = projection.tables().stream()
                 .collect(Collectors.toMap(Function.identity(), ShadowTables::shadowOf));
@@ -100,6 +103,7 @@ final class Rebuild implements Runnable {
             head = positionOf(eventStore.createHeadToken());
             try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
                 TrackingToken reached = null;
+                long buildStart = System.nanoTime();
                 while (true) {
                     List<TrackedEventMessage<?>> batch = next(stream, 200);
                     if (batch.isEmpty()) {
@@ -109,6 +113,7 @@ final class Rebuild implements Runnable {
                     if (position >= livePosition()) {
                         break;
                     }
+                    pace(buildStart);
                 }
                 state = "switching";
                 live.shutdownAsync().get(SWITCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -146,6 +151,21 @@ final class Rebuild implements Runnable {
     private void finish(@Nullable Throwable cause) {
         finishedAt = clock.instant();
         steps.finished(this, cause);
+    }
+
+    /**
+     * Holds the build to {@code maxRate} events per second, when set, so a rebuild of a long history does not take
+     * the database from the live traffic. The catch-up after the live processor stops is never held back.
+     */
+    private void pace(long buildStart) throws InterruptedException {
+        if (maxRate <= 0) {
+            return;
+        }
+        long due = buildStart + (long) (processed * 1_000_000_000L / maxRate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     /** Up to a batch of the events available now; waits at most {@code waitMs} for the first. */

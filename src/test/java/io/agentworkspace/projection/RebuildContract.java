@@ -53,6 +53,11 @@ abstract class RebuildContract {
 
     abstract int revocations();
 
+    /** {@code agent.projections.rebuild-max-rate} of the subclass's context, 0 when unlimited. */
+    double maxRate() {
+        return 0;
+    }
+
     void rebuildsWhileServingAndEndsWithTheOldModelPlusTheNewEvents() throws Exception {
         String admin = AdminToken.read(dataDirectory.root());
         http = AdminToken.authorize(http, admin);
@@ -107,7 +112,7 @@ abstract class RebuildContract {
                     .expectBody().jsonPath("$.type").isEqualTo("/problems/rebuild-in-progress");
 
             List<Double> fractions = new ArrayList<>();
-            JsonNode finished = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            JsonNode finished = await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).until(() -> {
                 JsonNode view = http.get().uri("/api/projections/api-tokens").exchange().expectStatus().isOk()
                         .expectBody(JsonNode.class).returnResult().getResponseBody();
                 JsonNode rebuild = view.get("rebuild");
@@ -121,6 +126,10 @@ abstract class RebuildContract {
             assertThat(finished.at("/rebuild/state").asText()).as(finished.toString()).isEqualTo("done");
             assertThat(finished.at("/rebuild/processed").asLong()).isGreaterThanOrEqualTo(tokens() + revocations());
             assertThat(finished.at("/rebuild/ratePerSecond").asDouble()).isPositive();
+            if (maxRate() > 0) {
+                // the last batch before the switch is not held back: a few percent over at most
+                assertThat(finished.at("/rebuild/ratePerSecond").asDouble()).isLessThan(maxRate() * 1.1);
+            }
             assertThat(finished.get("status").asText()).isEqualTo("live");
             assertThat(fractions).as("progress reported while building").isNotEmpty();
             // new events keep flowing into the switched-in model

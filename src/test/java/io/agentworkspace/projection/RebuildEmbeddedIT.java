@@ -8,15 +8,23 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The rebuild on the embedded H2 default: the shadow's rows replace the live ones in one transaction. */
+/**
+ * The rebuild on the embedded H2 default: the shadow's rows replace the live ones in one transaction. H2 builds
+ * this history in well under a second, so the rebuild is paced to {@link #MAX_RATE} events per second: it stays in
+ * its building state long enough for its progress to be seen, whatever the machine's speed.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 class RebuildEmbeddedIT extends RebuildContract {
+
+    private static final int MAX_RATE = 2_000;
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) throws Exception {
         String dir = Files.createTempDirectory("agent-rebuild-embedded").toString();
         registry.add("agent.data-dir", () -> dir);
+        registry.add("agent.projections.rebuild-max-rate", () -> MAX_RATE);
+        registry.add("agent.projections.rebuild-batch-size", () -> 100);
     }
 
     @Override
@@ -27,6 +35,11 @@ class RebuildEmbeddedIT extends RebuildContract {
     @Override
     int revocations() {
         return 1_000;
+    }
+
+    @Override
+    double maxRate() {
+        return MAX_RATE;
     }
 
     @Test
