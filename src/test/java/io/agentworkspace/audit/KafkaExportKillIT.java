@@ -41,6 +41,8 @@ class KafkaExportKillIT {
 
     private static final int AGGREGATES = 1000;
     private static final int EVENTS_PER_AGGREGATE = 10;
+    /** Records on the topic when the first service is killed. */
+    private static final int KILL_AFTER = 300;
     private final ObjectMapper json = new ObjectMapper();
 
     @TempDir
@@ -64,19 +66,20 @@ class KafkaExportKillIT {
                     "spring.kafka.bootstrap-servers", TestServices.kafkaBootstrap(),
                     "agent.kafka.export.topic", topic);
             Map<String, Object> slowFirstRun = new LinkedHashMap<>(properties);
-            // small batches (one acknowledged send and one token update each) so the kill lands midway
-            slowFirstRun.put("agent.kafka.export.batch-size", 10);
+            // one event per batch (an acknowledged send and a token update each): 10,000 round trips, so the kill
+            // lands midway even on a machine that starts the service slowly and exports fast
+            slowFirstRun.put("agent.kafka.export.batch-size", 1);
 
             List<ConsumerRecord<String, String>> received = new ArrayList<>();
             try (KafkaConsumer<String, String> consumer = consumer(topic)) {
                 try (AppProcess first = AppProcess.start(scratch.resolve("data"), "mysql,kafka", slowFirstRun,
                         Duration.ofSeconds(120))) {
-                    pollUntil(consumer, received, 1_000, Duration.ofSeconds(90));
+                    pollUntil(consumer, received, KILL_AFTER, Duration.ofSeconds(90));
                     first.kill();
                 }
                 pollFor(consumer, received, Duration.ofSeconds(3));
                 int receivedAtKill = received.size();
-                assertThat(receivedAtKill).as("killed midway").isBetween(1_000, AGGREGATES * EVENTS_PER_AGGREGATE - 1);
+                assertThat(receivedAtKill).as("killed midway").isBetween(KILL_AFTER, AGGREGATES * EVENTS_PER_AGGREGATE - 1);
 
                 try (AppProcess second = AppProcess.start(scratch.resolve("data"), "mysql,kafka", properties,
                         Duration.ofSeconds(120))) {

@@ -360,7 +360,8 @@ class ConsoleApiEmbeddedIT {
         String channel = ConsoleChannels.run(UUID.randomUUID().toString());
         TokenIssuance.Issued revoked = issuance.issue("console-revoked", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
                 null, "test").block(Duration.ofSeconds(30));
-        java.time.Instant expiresAt = java.time.Instant.now().plusSeconds(6);
+        // far enough out that the revoked token's checks above finish first even on a loaded machine
+        java.time.Instant expiresAt = java.time.Instant.now().plusSeconds(12);
         TokenIssuance.Issued expiring = issuance.issue("console-expiring", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
                 expiresAt, "test").block(Duration.ofSeconds(30));
         try (Watcher onRevoked = Watcher.open(this, revoked.plaintext(), channel);

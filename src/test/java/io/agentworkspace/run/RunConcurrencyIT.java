@@ -120,7 +120,7 @@ class RunConcurrencyIT {
         for (int i = 0; i < 10; i++) {
             String queue = i < 6 ? "agents-default" : "docs";
             runsByQueue.computeIfAbsent(queue, q -> new ArrayList<>())
-                    .add(RunsApi.script(http, projects.get(i), queue, "say working\nsleep 1500\nsay done"));
+                    .add(RunsApi.script(http, projects.get(i), queue, "say working\nsleep 3000\nsay done"));
         }
         Map<String, Integer> expected = Map.of("agents-default", 3, "docs", 2);
         for (var queue : runsByQueue.entrySet()) {

@@ -43,7 +43,7 @@ class RunCrashIT {
             String requeued = ProjectWorkspaces.registerAndClone(http, origin);
             String failing = ProjectWorkspaces.registerAndClone(http, origin);
             String a = RunsApi.script(http, requeued, "agents-default",
-                    "say attempt starts\ntool write_file {\"path\":\"progress.txt\",\"content\":\"x\\n\",\"append\":true}\nsleep 6000\nsay attempt ends");
+                    "say attempt starts\ntool write_file {\"path\":\"progress.txt\",\"content\":\"x\\n\",\"append\":true}\nsleep 15000\nsay attempt ends");
             String b = RunsApi.script(http, failing, "agents-long", "say a long run\nsleep 120000");
             RunsApi.awaitState(http, a, Duration.ofSeconds(30), Set.of("running"));
             RunsApi.awaitState(http, b, Duration.ofSeconds(30), Set.of("running"));

@@ -35,7 +35,7 @@ import io.agentworkspace.workspace.WorkspaceLocks;
  * only needs one driver: the workspace lock, deletion, retention, abilities and bad input.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"agent.snapshots.lock-wait=2s", "agent.snapshots.driver=local"})
+        properties = {"agent.snapshots.lock-wait=5s", "agent.snapshots.driver=local"})
 class SnapshotLocalIT extends SnapshotContract {
 
     @DynamicPropertySource
@@ -67,7 +67,7 @@ class SnapshotLocalIT extends SnapshotContract {
         try {
             long started = System.nanoTime();
             JsonNode problem = problem(restore(projectId, snapshotId), HttpStatus.CONFLICT, "workspace-busy");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(4900));
             assertThat(problem.get("detail").asText()).contains("locked");
             assertThat(WorkspaceTrees.manifest(workspace)).isEqualTo(before);
             run.verify().block();

@@ -29,7 +29,7 @@ class RedisWorkspaceLocksIT extends WorkspaceLocksContract {
         redis.setPort(TestServices.redis().port());
         database = RedisDatabase.connect(redis, new RedisDatabases(0, 1, 2, 3).locks());
         locks = new RedisWorkspaceLocks(database, new LeaseSettings(Duration.ofSeconds(30), Duration.ofMillis(5)));
-        shortLived = new RedisWorkspaceLocks(database, new LeaseSettings(Duration.ofMillis(600), Duration.ofMillis(20)));
+        shortLived = new RedisWorkspaceLocks(database, new LeaseSettings(Duration.ofMillis(1500), Duration.ofMillis(20)));
     }
 
     @AfterAll
@@ -55,8 +55,8 @@ class RedisWorkspaceLocksIT extends WorkspaceLocksContract {
     @Test
     void aCrashedHoldersLockExpiresAndItsLateWritesAreFencedOff() {
         // a holder on a node that died: its lock is there, nobody renews it
-        database.commands().psetex("workspace:lock:" + project, 500, "dead-node:owner:1").block();
         long started = System.nanoTime();
+        database.commands().psetex("workspace:lock:" + project, 500, "dead-node:owner:1").block();
         WorkspaceLease next = locks.acquire(project, Duration.ofSeconds(5)).block();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
 
@@ -75,7 +75,7 @@ class RedisWorkspaceLocksIT extends WorkspaceLocksContract {
     @Test
     void aLeaseRenewsItselfWhileHeld() throws InterruptedException {
         WorkspaceLease lease = shortLived.acquire(project, Duration.ZERO).block();
-        Thread.sleep(2000);
+        Thread.sleep(4500); // three times the lease's time to live
         lease.verify().block();
         assertThatThrownBy(() -> shortLived.acquire(project, Duration.ofMillis(100)).block()).isInstanceOf(WorkspaceBusy.class);
         lease.release().block();
