@@ -9,7 +9,8 @@ import reactor.core.publisher.Flux;
 /**
  * Periodic calls that survive a slow callee. A bare {@code Flux.interval(..).concatMap(..)} fails with an overflow
  * once calls lag about 32 ticks behind (a busy database under load); here a tick that comes while a call is still
- * running is skipped, so a slow callee slows the poll down instead of ending it.
+ * running is skipped, so a slow callee slows the poll down instead of ending it. The SSE heartbeats use it too
+ * ({@code () -> Mono.just(beat)}): a beat a slow client has no room for is skipped, not queued.
  */
 public final class Polling {
 

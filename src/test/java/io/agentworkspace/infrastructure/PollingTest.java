@@ -46,4 +46,18 @@ class PollingTest {
                 .verifyComplete();
         assertThat(most).hasValue(1);
     }
+
+    @Test
+    void aSubscriberThatStopsRequestingMissesBeatsInsteadOfFailingTheStream() {
+        StepVerifier.withVirtualTime(() -> Polling.every(Duration.ofSeconds(1), () -> Mono.just("beat")), 1)
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNext("beat")
+                .thenAwait(Duration.ofMinutes(5))
+                .expectNoEvent(Duration.ZERO)
+                .thenRequest(1)
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNext("beat")
+                .thenCancel()
+                .verify();
+    }
 }

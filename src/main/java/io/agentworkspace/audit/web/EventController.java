@@ -27,6 +27,7 @@ import io.agentworkspace.audit.EventQuery;
 import io.agentworkspace.auth.ApiTokens;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.infrastructure.Polling;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -88,9 +89,8 @@ class EventController {
         Flux<ServerSentEvent<AuditedEvent>> events = log.stream(query, follow)
                 .map(event -> ServerSentEvent.builder(event).id(Long.toString(event.position()))
                         .event(simpleName(event.type())).build());
-        Flux<ServerSentEvent<AuditedEvent>> heartbeats = Flux.interval(HEARTBEAT)
-                .onBackpressureDrop()
-                .map(tick -> ServerSentEvent.<AuditedEvent>builder().comment("heartbeat").build());
+        Flux<ServerSentEvent<AuditedEvent>> heartbeats = Polling.every(HEARTBEAT,
+                () -> Mono.just(ServerSentEvent.<AuditedEvent>builder().comment("heartbeat").build()));
         Flux<ServerSentEvent<AuditedEvent>> stream = follow ? events.mergeWith(heartbeats) : events;
         return stream.takeUntilOther(tokens.invalidation(caller.tokenId()));
     }

@@ -31,6 +31,7 @@ import io.agentworkspace.console.ConsoleMetrics;
 import io.agentworkspace.console.ConsoleSettings;
 import io.agentworkspace.console.SlowSubscriber;
 import io.agentworkspace.console.TokenWatch;
+import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -98,7 +99,7 @@ class ConsoleStreamController {
         AtomicLong lastSent = new AtomicLong(cursor == null ? -1 : cursor);
         AtomicBoolean revoked = new AtomicBoolean();
 
-        Flux<Object> heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat()).onBackpressureDrop().map(tick -> HEARTBEAT);
+        Flux<Object> heartbeats = Polling.every(settings.heartbeat(), () -> Mono.just(HEARTBEAT));
         // encoded after the merge, so the last id written is the last one the response got: a merge drops what its
         // queues hold when a slow subscriber's failure passes
         Flux<DataBuffer> encoded = Flux.merge(feed.follow(channels, cursor, null).cast(Object.class), heartbeats)
