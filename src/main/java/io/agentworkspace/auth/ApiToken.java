@@ -29,11 +29,14 @@ class ApiToken {
                 command.expiresAt(), clock.instant(), command.issuedBy()));
     }
 
+    /** @return whether this command revoked it (false when it already was): a one-time use has one winner */
     @CommandHandler
-    void handle(RevokeApiToken command, Clock clock) {
-        if (!revoked) {
-            apply(new ApiTokenRevoked(tokenId, command.reason(), clock.instant(), command.revokedBy()));
+    boolean handle(RevokeApiToken command, Clock clock) {
+        if (revoked) {
+            return false;
         }
+        apply(new ApiTokenRevoked(tokenId, command.reason(), clock.instant(), command.revokedBy()));
+        return true;
     }
 
     @EventSourcingHandler

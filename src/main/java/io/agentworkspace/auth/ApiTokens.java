@@ -27,8 +27,12 @@ import reactor.core.publisher.Mono;
 @Component
 public class ApiTokens {
 
+    // a browser session (issued by "session:<parent id>") is revoked with the token it was signed in with
     private static final String COLUMNS = "t.token_id, t.name, t.abilities, t.preset, t.expires_at, t.issued_at, "
-            + "t.issued_by, t.revoked_at, u.last_used_at";
+            + "t.issued_by, COALESCE(t.revoked_at, p.revoked_at) AS revoked_at, u.last_used_at";
+    private static final String TOKENS = "api_tokens t LEFT JOIN api_tokens p ON t.issued_by LIKE '"
+            + BrowserSessions.SESSION_OF + "%' AND p.token_id = SUBSTRING(t.issued_by, "
+            + (BrowserSessions.SESSION_OF.length() + 1) + ") LEFT JOIN api_token_usage u ON u.token_id = t.token_id";
     private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
 
     private final DatabaseClient db;
@@ -46,8 +50,7 @@ public class ApiTokens {
     }
 
     Mono<Stored> stored(String tokenId) {
-        return db.sql("SELECT " + COLUMNS + ", t.secret_sha256 FROM api_tokens t "
-                        + "LEFT JOIN api_token_usage u ON u.token_id = t.token_id WHERE t.token_id = :id")
+        return db.sql("SELECT " + COLUMNS + ", t.secret_sha256 FROM " + TOKENS + " WHERE t.token_id = :id")
                 .bind("id", tokenId)
                 .map(row -> new Stored(record(row), row.get("secret_sha256", String.class)))
                 .one();
@@ -58,8 +61,7 @@ public class ApiTokens {
     }
 
     public Flux<TokenRecord> all() {
-        return db.sql("SELECT " + COLUMNS + " FROM api_tokens t LEFT JOIN api_token_usage u ON u.token_id = t.token_id "
-                        + "ORDER BY t.issued_at, t.token_id")
+        return db.sql("SELECT " + COLUMNS + " FROM " + TOKENS + " ORDER BY t.issued_at, t.token_id")
                 .map(ApiTokens::record)
                 .all();
     }

@@ -29,7 +29,8 @@ import io.agentworkspace.infrastructure.web.ProblemWriter;
 import io.agentworkspace.infrastructure.web.Problems;
 
 /**
- * Spring Security for WebFlux, stateless: a bearer token on every request except the public endpoints modules
+ * Spring Security for WebFlux, stateless: a bearer token (or the Control Center's session cookie, see
+ * {@link BrowserSessions}; CSRF-checked by {@link BrowserCsrf}) on every request except the public endpoints modules
  * declare; the ability each handler declares with {@code @PreAuthorize("hasAuthority('<ability>')")} is checked
  * in the filter chain before the body is read ({@link HandlerAbilities}), and again by method security.
  * Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403 naming nothing about the token.
@@ -51,6 +52,12 @@ class SecurityConfiguration {
     @Bean
     PublicEndpoints pairingEndpoint() {
         return () -> List.of(ServerWebExchangeMatchers.pathMatchers(org.springframework.http.HttpMethod.POST, "/api/pair"));
+    }
+
+    /** Signing in is how a browser gets its credential; signing out and asking who one is need none. */
+    @Bean
+    PublicEndpoints browserSessionEndpoints() {
+        return () -> List.of(ServerWebExchangeMatchers.pathMatchers("/api/session"));
     }
 
     /** Requests the firewall rejects (encoded slashes, control characters, ...) get a problem body too. */
@@ -80,17 +87,30 @@ class SecurityConfiguration {
         bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthenticated));
         bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 
+        // a browser session's cookie, when there is no bearer token; a stale cookie is cleared and the request goes
+        // on anonymous, so the public pages still load and the Control Center can ask the person to sign in again
+        AuthenticationWebFilter session = new AuthenticationWebFilter(tokens);
+        session.setRequiresAuthenticationMatcher(SessionCookieConverter.CARRIES_SESSION);
+        session.setServerAuthenticationConverter(new SessionCookieConverter());
+        session.setAuthenticationFailureHandler((filterExchange, failure) -> {
+            filterExchange.getExchange().getResponse().addCookie(org.springframework.http.ResponseCookie
+                    .from(BrowserSessions.COOKIE, "").httpOnly(true).sameSite("Strict").path("/").maxAge(0).build());
+            return filterExchange.getChain().filter(filterExchange.getExchange());
+        });
+        session.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
         List<ServerWebExchangeMatcher> open = new ArrayList<>();
         publicEndpoints.forEach(endpoints -> open.addAll(endpoints.matchers()));
 
         return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .csrf(csrf -> BrowserCsrf.configure(csrf, problems))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAt(session, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .matchers(open.toArray(ServerWebExchangeMatcher[]::new)).permitAll()
                         .anyExchange().access(new HandlerAbilities(handlers)))

@@ -56,4 +56,11 @@ public class TokenIssuance {
                 .flatMap(existing -> commands.send(new RevokeApiToken(tokenId, reason, revokedBy))
                         .then(tokens.awaitState(tokenId, token -> token.revokedAt() != null, READ_YOUR_WRITES)));
     }
+
+    /** Revokes a single-use token; true for the one caller whose revocation it was. */
+    Mono<Boolean> consume(String tokenId, String reason, String revokedBy) {
+        return commands.<Boolean>send(new RevokeApiToken(tokenId, reason, revokedBy))
+                .flatMap(won -> tokens.awaitState(tokenId, token -> token.revokedAt() != null, READ_YOUR_WRITES)
+                        .thenReturn(Boolean.TRUE.equals(won)));
+    }
 }

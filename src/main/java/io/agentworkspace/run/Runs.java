@@ -134,6 +134,79 @@ public class Runs {
         });
     }
 
+    /** The last {@code minutes} minutes in one-minute buckets, from the read model (at most 50 000 runs a side). */
+    public Mono<QueueHistory> history(int minutes) {
+        Instant now = clock.instant();
+        Instant to = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+        Instant from = to.minusSeconds(60L * minutes);
+        LocalDateTime since = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
+        Mono<List<Object[]>> ended = db.sql("""
+                        SELECT queue, state, finished_at FROM runs WHERE finished_at >= :since
+                        AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'interrupted') LIMIT 50000""")
+                .bind("since", since)
+                .map(row -> new Object[] {row.get("queue", String.class), row.get("state", String.class),
+                        row.get("finished_at", LocalDateTime.class)})
+                .all().collectList();
+        Mono<List<Object[]>> started = db.sql("""
+                        SELECT queue, starting_at, wait_ms FROM runs WHERE starting_at >= :since AND wait_ms IS NOT NULL
+                        LIMIT 50000""")
+                .bind("since", since)
+                .map(row -> new Object[] {row.get("queue", String.class), row.get("starting_at", LocalDateTime.class),
+                        ((Number) row.get("wait_ms")).longValue()})
+                .all().collectList();
+        return Mono.zip(ended, started).map(rows -> {
+            List<String> queues = new ArrayList<>(settings.queues().keySet());
+            queues.add(QueueHistory.ALL);
+            Map<String, long[][]> counts = new HashMap<>();
+            Map<String, List<List<Long>>> waits = new HashMap<>();
+            for (String queue : queues) {
+                counts.put(queue, new long[minutes][3]);
+                List<List<Long>> perBucket = new ArrayList<>();
+                for (int i = 0; i < minutes; i++) {
+                    perBucket.add(new ArrayList<>());
+                }
+                waits.put(queue, perBucket);
+            }
+            for (Object[] row : rows.getT1()) {
+                int bucket = bucket(from, (LocalDateTime) row[2], minutes);
+                boolean failed = !"succeeded".equals(row[1]) && !"cancelled".equals(row[1]);
+                for (String queue : List.of((String) row[0], QueueHistory.ALL)) {
+                    long[][] figures = counts.get(queue);
+                    if (bucket >= 0 && figures != null) {
+                        figures[bucket][0]++;
+                        figures[bucket][1] += failed ? 1 : 0;
+                    }
+                }
+            }
+            for (Object[] row : rows.getT2()) {
+                int bucket = bucket(from, (LocalDateTime) row[1], minutes);
+                for (String queue : List.of((String) row[0], QueueHistory.ALL)) {
+                    if (bucket >= 0 && counts.containsKey(queue)) {
+                        counts.get(queue)[bucket][2]++;
+                        waits.get(queue).get(bucket).add((Long) row[2]);
+                    }
+                }
+            }
+            List<QueueHistory.Series> series = new ArrayList<>();
+            for (String queue : queues) {
+                List<QueueHistory.Point> points = new ArrayList<>();
+                for (int i = 0; i < minutes; i++) {
+                    long[] figures = counts.get(queue)[i];
+                    List<Long> wait = waits.get(queue).get(i);
+                    points.add(new QueueHistory.Point(from.plusSeconds(60L * i), figures[0], figures[1], figures[2],
+                            percentile(wait, 50), percentile(wait, 95)));
+                }
+                series.add(new QueueHistory.Series(queue, points));
+            }
+            return new QueueHistory(from, to, 60, series);
+        });
+    }
+
+    private static int bucket(Instant from, LocalDateTime at, int minutes) {
+        long index = java.time.Duration.between(from, at.toInstant(ZoneOffset.UTC)).toMinutes();
+        return index < 0 || index >= minutes ? -1 : (int) index;
+    }
+
     @Nullable
     static Long percentile(List<Long> values, int percent) {
         if (values.isEmpty()) {

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.run.QueueFigures;
+import io.agentworkspace.run.QueueHistory;
 import io.agentworkspace.run.RunDesk;
 import io.agentworkspace.run.RunState;
 import io.agentworkspace.run.RunView;
@@ -103,6 +104,13 @@ class RunController {
     @PreAuthorize("hasAuthority('runs:read')")
     Mono<QueueView> queues() {
         return runs.queues().map(QueueView::new);
+    }
+
+    /** The queues minute by minute over the last {@code minutes} (1-1440, default 60): the Control Center's chart. */
+    @GetMapping("/api/queues/history")
+    @PreAuthorize("hasAuthority('runs:read')")
+    Mono<QueueHistory> queueHistory(@RequestParam(defaultValue = "60") @Min(1) @Max(1440) int minutes) {
+        return runs.history(minutes);
     }
 
     private static ResponseEntity<RunDesk.Accepted> accepted(RunDesk.Accepted accepted) {
