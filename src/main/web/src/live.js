@@ -45,15 +45,20 @@ export function connection() {
       },
     });
     pusher.connection.bind('state_change', () => notifyStatus());
+    // leave cleanly: a socket the browser closes under pusher-js while it still sends makes console errors
+    addEventListener('pagehide', () => { if (pusher) pusher.disconnect(); }, { once: true });
   }
   return pusher;
 }
 
 export function disconnect() {
-  feeds.forEach((feed) => feed.close());
-  feeds.clear();
-  if (pusher) pusher.disconnect();
+  // the socket goes first: pusher-js then sends nothing more on it (no unsubscribe on a closing socket)
+  // and the feeds stop before it, so its last state change starts no polling either
+  const client = pusher;
   pusher = null;
+  feeds.forEach((feed) => { feed.closed = true; });
+  feeds.clear();
+  if (client) client.disconnect();
   notifyStatus();
 }
 
@@ -114,6 +119,8 @@ class ChannelFeed {
       await this.catchUp(0).catch(() => {});
     }
     if (this.closed) return;
+    // a history feed resumes after what it read, even when that was nothing yet (0: from the oldest event)
+    if (this.history && this.last === null) this.last = 0;
     if (this.last !== null) cursors[this.name] = this.last;
     const client = connection();
     this.channel = client.subscribe(this.name);

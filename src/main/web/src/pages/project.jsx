@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api } from '../api.js';
 import { presence } from '../live.js';
-import { Card, Empty, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useChannels, useDebounced, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useSession } from '../ui.jsx';
 import { Files } from './files.jsx';
 import { GitHistory } from './git-history.jsx';
 import { Snapshots } from './snapshots.jsx';
@@ -25,8 +25,12 @@ export function Project() {
   const [changed, setChanged] = useState(0);
   const reload = useDebounced(() => { project.reload(); setChanged((n) => n + 1); }, 300);
   useChannels(session.can('console:subscribe') ? [`private-project.${id}`] : [], () => reload());
+  // a project registered a moment ago is in the read model a moment later
+  const [waited, setWaited] = useState(0);
+  const missing = project.error && project.error.status === 404 && !project.data && waited < 20;
+  useInterval(() => { setWaited((n) => n + 1); project.reload(); }, 500, missing);
 
-  if (project.error && !project.data) {
+  if (project.error && !project.data && !missing) {
     return <Page title="Project"><ErrorNote error={project.error} what="load this project" onRetry={project.reload} /></Page>;
   }
   if (!project.data) return <Page title="Project"><Loading /></Page>;

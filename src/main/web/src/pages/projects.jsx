@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
-import { Card, Empty, ErrorNote, Field, Loading, Page, Pager, StateBadge, Time, useApi, useChannels, useDebounced, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Field, Loading, Notice, Page, Pager, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useSession } from '../ui.jsx';
 import { useProjectChannels } from '../live-lists.js';
 
 const LIMIT = 25;
@@ -14,12 +14,17 @@ export function Projects() {
   const reload = useDebounced(projects.reload, 300);
   useChannels(useProjectChannels(session), (item) => { if (item.event.startsWith('project.')) reload(); });
   const [registering, setRegistering] = useState(false);
+  const [registered, setRegistered] = useState(null);
+  // the new project joins the list once the read model has it (its registration also arrives on private-ops)
+  const listed = registered && projects.data && projects.data.items.some((p) => p.id === registered.id);
+  useInterval(projects.reload, 500, !!registered && !listed);
 
   return (
     <Page title="Projects" subtitle="Git repositories, each cloned into a workspace of its own."
       actions={session.can('projects:write') && !registering &&
         <button type="button" class="primary" onClick={() => setRegistering(true)}>Register a project</button>}>
-      {registering && <RegisterProject onDone={() => setRegistering(false)} />}
+      {registering && <RegisterProject onDone={(project) => { setRegistering(false); if (project) setRegistered(project); }} />}
+      <Notice notice={registered && { text: `${registered.name} is registered; its workspace is being cloned${listed ? '' : '…'}` }} />
       <Card>
         {projects.error && <ErrorNote error={projects.error} what="load the projects" onRetry={projects.reload} />}
         {!projects.data && !projects.error && <Loading />}
@@ -59,7 +64,6 @@ export function Projects() {
 }
 
 function RegisterProject({ onDone }) {
-  const location = useLocation();
   const [name, setName] = useState('');
   const [kind, setKind] = useState('localPath');
   const [source, setSource] = useState('');
@@ -70,8 +74,7 @@ function RegisterProject({ onDone }) {
     setBusy(true);
     setError(null);
     try {
-      const registered = await api('/api/projects', { method: 'POST', body: { name, [kind]: source } });
-      location.route(`/projects/${registered.id}`);
+      onDone(await api('/api/projects', { method: 'POST', body: { name, [kind]: source } }));
     } catch (failure) {
       setError(failure);
     } finally {
@@ -97,7 +100,7 @@ function RegisterProject({ onDone }) {
         </Field>
         {error && !Object.keys(fields).length && <ErrorNote error={error} what="register the project" />}
         <div class="form-actions">
-          <button type="button" class="secondary" onClick={onDone}>Cancel</button>
+          <button type="button" class="secondary" onClick={() => onDone(null)}>Cancel</button>
           <button type="submit" class="primary" disabled={busy}>{busy ? 'Registering…' : 'Register'}</button>
         </div>
       </form>

@@ -12,14 +12,18 @@ export function Snapshots({ projectId, changed }) {
   const [notice, setNotice] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => { if (changed) snapshots.reload(); }, [changed]);
-  const pending = snapshots.data && snapshots.data.items.some((s) => s.status === 'requested');
+  const [awaiting, setAwaiting] = useState(null);
+  // the snapshot just asked for shows up once the read model has it: keep asking until it is written
+  const pending = snapshots.data && (snapshots.data.items.some((s) => s.status === 'requested')
+    || (awaiting && !snapshots.data.items.some((s) => s.id === awaiting)));
   useInterval(snapshots.reload, 1000, pending);
 
   const take = async (event) => {
     event.preventDefault();
     setError(null);
     try {
-      await api(`/api/projects/${projectId}/snapshots`, { method: 'POST', body: label.trim() ? { label: label.trim() } : {} });
+      const requested = await api(`/api/projects/${projectId}/snapshots`, { method: 'POST', body: label.trim() ? { label: label.trim() } : {} });
+      setAwaiting(requested.id);
       setLabel('');
       setNotice({ text: 'Snapshot requested: it is being written.' });
       snapshots.reload();
@@ -31,6 +35,7 @@ export function Snapshots({ projectId, changed }) {
     const report = await api(`/api/projects/${projectId}/snapshots/${snapshot.id}/restore`, { method: 'POST' });
     setNotice({ text: `Restored ${snapshot.label || shortId(snapshot.id)}: ${report.added} added, ${report.modified} modified, ${report.removed} removed.` });
     snapshots.reload();
+    setTimeout(snapshots.reload, 1500);
   };
   const remove = async (snapshot) => {
     await api(`/api/projects/${projectId}/snapshots/${snapshot.id}`, { method: 'DELETE' });

@@ -17,6 +17,7 @@ import io.agentworkspace.audit.EventChain;
 import io.agentworkspace.audit.EventLog;
 import io.agentworkspace.audit.EventQuery;
 import io.agentworkspace.auth.Ability;
+import io.agentworkspace.auth.BrowserSessions;
 import io.agentworkspace.auth.Preset;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.RejectedCommand;
@@ -36,7 +37,8 @@ final class Commands {
 
     @Command(name = "ops", mixinStandardHelpOptions = true,
             description = "Operations on an Agent Workspace installation, with the service's own configuration.",
-            subcommands = {VerifyChain.class, Replay.class, Rebuild.class, Reindex.class, CreateAdminToken.class})
+            subcommands = {VerifyChain.class, Replay.class, Rebuild.class, Reindex.class, CreateAdminToken.class,
+                    SignInLink.class})
     static final class Root implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -255,6 +257,43 @@ final class Commands {
             ops.out().flush();
             ops.err().printf("Issued admin token %s (%s). It was printed once, above: store it now.%n",
                     issued.token().tokenId(), issued.token().name());
+            return 0;
+        }
+    }
+
+    @Command(name = "sign-in-link", mixinStandardHelpOptions = true,
+            description = "Prints a one-time link that signs a browser in to the Control Center (valid for "
+                    + "agent.auth.session.link-validity, 15 minutes by default). The token it holds travels in the "
+                    + "address's fragment, which browsers never send to a server or proxy log.")
+    static final class SignInLink implements Callable<Integer> {
+        private final OpsCommandLine.Ops ops;
+
+        @Option(names = "--preset", defaultValue = "admin",
+                description = "What the session may do: admin, operator, auditor or mobile. Default: ${DEFAULT-VALUE}.")
+        String preset;
+
+        @Option(names = "--url", description = "The Control Center's address. Default: agent.public-url, else "
+                + "http://127.0.0.1:<server.port>.")
+        String url;
+
+        SignInLink(OpsCommandLine.Ops ops) {
+            this.ops = ops;
+        }
+
+        @Override
+        public Integer call() {
+            Preset chosen = Preset.ofWireName(preset).orElseThrow(() -> RejectedCommand.invalid("unknown-preset", "preset",
+                    "--preset must be one of admin, operator, auditor, mobile"));
+            org.springframework.core.env.Environment environment = ops.bean(org.springframework.core.env.Environment.class);
+            String base = url != null ? url : environment.getProperty("agent.public-url", "");
+            if (base.isBlank()) {
+                base = "http://127.0.0.1:" + environment.getProperty("server.port", "8080");
+            }
+            TokenIssuance.Issued issued = ops.bean(BrowserSessions.class).issueLink(chosen).block(Duration.ofSeconds(60));
+            ops.out().println(base.replaceAll("/+$", "") + "/sign-in#token=" + issued.plaintext());
+            ops.out().flush();
+            ops.err().printf("A one-time sign-in link (%s, token %s), valid until %s. Open it in a browser; it works once.%n",
+                    chosen.wireName(), issued.token().tokenId(), issued.token().expiresAt());
             return 0;
         }
     }

@@ -79,7 +79,8 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement await(By by, Duration within) {
-        return new WebDriverWait(driver, within, Duration.ofMillis(50)).until(d -> {
+        return new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
             List<WebElement> found = d.findElements(by);
             return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
         });
@@ -90,7 +91,8 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T until(Function<WebDriver, T> condition, Duration within) {
-        return new WebDriverWait(driver, within, Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, within, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     public boolean has(By by) {

@@ -24,6 +24,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final Set<Socket> webSockets = ConcurrentHashMap.newKeySet();
     private final Set<Socket> all = ConcurrentHashMap.newKeySet();
     private volatile boolean refusingWebSockets;
+    private volatile java.io.ByteArrayOutputStream recording;
 
     private CuttableProxy(ServerSocket server, InetSocketAddress target) {
         this.server = server;
@@ -52,6 +53,19 @@ public final class CuttableProxy implements AutoCloseable {
 
     public void allowWebSockets() {
         refusingWebSockets = false;
+    }
+
+    /** From now on, keeps every byte the service sends to the browser (HTTP responses and WebSocket frames). */
+    public void record() {
+        recording = new java.io.ByteArrayOutputStream();
+    }
+
+    /** What the service sent since {@link #record()}, as text (the API answers uncompressed JSON). */
+    public String recorded() {
+        java.io.ByteArrayOutputStream bytes = recording;
+        synchronized (bytes) {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
     }
 
     public int openWebSockets() {
@@ -93,10 +107,10 @@ public final class CuttableProxy implements AutoCloseable {
             upstream.setTcpNoDelay(true);
             upstream.getOutputStream().write(first, 0, read);
             upstream.getOutputStream().flush();
-            Thread back = new Thread(() -> pump(upstream, client), "proxy-back");
+            Thread back = new Thread(() -> pump(upstream, client, true), "proxy-back");
             back.setDaemon(true);
             back.start();
-            pump(client, upstream);
+            pump(client, upstream, false);
             back.join(5000);
         } catch (IOException | InterruptedException ended) {
             // a cut connection ends here
@@ -106,13 +120,19 @@ public final class CuttableProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toBrowser) {
         byte[] buffer = new byte[16384];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) > 0) {
+                java.io.ByteArrayOutputStream bytes = recording;
+                if (toBrowser && bytes != null) {
+                    synchronized (bytes) {
+                        bytes.write(buffer, 0, n);
+                    }
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
