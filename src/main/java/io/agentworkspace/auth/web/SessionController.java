@@ -13,7 +13,11 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,6 +26,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.agentworkspace.auth.BrowserSessions;
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
@@ -79,6 +84,12 @@ class SessionController {
         Mono<Void> ended = caller == null ? Mono.empty() : sessions.signOut(caller);
         return ended.then(Mono.fromSupplier(() -> ResponseEntity.noContent()
                 .header(HttpHeaders.SET_COOKIE, cookie(exchange, "", 0).toString()).build()));
+    }
+
+    /** An unusable token reads as any bad bearer token does: nothing says which part was wrong. */
+    @ExceptionHandler(AuthenticationException.class)
+    ResponseEntity<ProblemDetail> refused(AuthenticationException refused) {
+        return Problems.response(Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", refused.getMessage()), null);
     }
 
     static ResponseCookie cookie(ServerWebExchange exchange, String value, long maxAgeSeconds) {
