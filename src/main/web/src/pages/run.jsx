@@ -88,16 +88,18 @@ export function Run() {
   );
 }
 
-// Past this many events, the oldest leave the page (the whole history stays in the console log).
-const MAX_SHOWN = 20000;
+// Past this many lines, the oldest leave the page (the whole history stays in the console log).
+const MAX_LINES = 20000;
+const STREAMED = ['run.output', 'run.tool-call', 'run.tool-result'];
 
 /**
  * The run's console: everything on private-run.{id} in id order, output as it streams, tool calls and results,
- * lifecycle lines. Appended straight to the DOM once per animation frame, so a fast stream costs one layout a frame.
+ * lifecycle lines. Written straight to the DOM once per animation frame, as one block per line, so appending costs
+ * the new lines' layout only, however long the console already is.
  */
 function Console({ channel, onLifecycle }) {
   const host = useRef(null);
-  const [stats, setStats] = useState({ count: 0, transport: 'connecting', dropped: 0 });
+  const [stats, setStats] = useState({ count: 0, dropped: 0 });
   const follow = useRef(true);
   const lifecycle = useRef(onLifecycle);
   lifecycle.current = onLifecycle;
@@ -107,22 +109,21 @@ function Console({ channel, onLifecycle }) {
     let frame = 0;
     let count = 0;
     let dropped = 0;
-    let lastVia = 'poll';
     const element = host.current;
     element.textContent = '';
+    const writer = new ConsoleWriter(element);
     const flush = () => {
       frame = 0;
-      const fragment = document.createDocumentFragment();
       let sawLifecycle = false;
       for (const item of pending) {
-        fragment.appendChild(render(item));
-        if (item.event.startsWith('run.') && !['run.output', 'run.tool-call', 'run.tool-result'].includes(item.event)) sawLifecycle = true;
+        writer.write(item);
+        if (item.event.startsWith('run.') && !STREAMED.includes(item.event)) sawLifecycle = true;
       }
       count += pending.length;
       const last = pending.length ? pending[pending.length - 1].id : null;
       pending.length = 0;
-      element.appendChild(fragment);
-      while (element.childElementCount > MAX_SHOWN) {
+      writer.commit();
+      while (element.childElementCount > MAX_LINES) {
         element.firstElementChild.remove();
         dropped++;
       }
@@ -131,11 +132,10 @@ function Console({ channel, onLifecycle }) {
         element.dataset.count = String(count);
       }
       if (follow.current) element.scrollTop = element.scrollHeight;
-      setStats({ count, transport: lastVia, dropped });
+      setStats({ count, dropped });
       if (sawLifecycle) lifecycle.current();
     };
     const stop = listen(channel, (item) => {
-      lastVia = item.via || lastVia;
       pending.push(item);
       if (!frame) frame = requestAnimationFrame(flush);
     }, { history: true });
@@ -146,40 +146,76 @@ function Console({ channel, onLifecycle }) {
 
   return (
     <Card title="Console" actions={<span class="muted small" aria-live="off">{formatNumber(stats.count)} events
-      {stats.dropped ? ` (${formatNumber(stats.dropped)} oldest not shown)` : ''}</span>}>
+      {stats.dropped ? ` (${formatNumber(stats.dropped)} oldest lines not shown)` : ''}</span>}>
       <div class="console" id="console" ref={host} role="log" aria-label="Run console" tabIndex={0} data-count="0" />
     </Card>
   );
 }
 
-function render(item) {
-  const { event, data } = item;
-  let node;
-  if (event === 'run.output') {
-    node = document.createElement('span');
-    node.className = 'out';
-    node.textContent = data.text;
-  } else if (event === 'run.tool-call') {
-    node = document.createElement('div');
-    node.className = 'tool-call';
-    node.textContent = `▶ ${data.name} ${data.arguments || ''}`;
-  } else if (event === 'run.tool-result') {
-    node = document.createElement('div');
-    node.className = `tool-result ${data.ok ? 'ok' : 'bad'}`;
-    node.textContent = `◀ ${data.name} ${data.ok ? 'ok' : 'failed'}: ${data.output || ''}`;
-  } else if (item.gap) {
-    node = document.createElement('div');
-    node.className = 'gap';
-    node.textContent = '… older events were removed by retention …';
-  } else {
-    node = document.createElement('div');
-    node.className = 'lifecycle';
-    const at = data && (data.finishedAt || data.startedAt || data.startingAt || data.queuedAt || data.requestedAt);
-    node.textContent = `— ${event.replace(/^run\./, 'run ')}${at ? ` at ${formatTime(at)}` : ''}${lifecycleDetail(event, data)}`;
+/**
+ * Lays events out as lines: streamed output continues the open line until a newline ends it; tool calls, results
+ * and lifecycle events are lines of their own. Every event's first node carries its id (data-seq) and name.
+ */
+class ConsoleWriter {
+  constructor(element) {
+    this.element = element;
+    this.fragment = document.createDocumentFragment();
+    this.open = null;
   }
-  node.dataset.seq = String(item.id);
-  node.dataset.event = event;
-  return node;
+
+  write(item) {
+    if (item.event === 'run.output' && !item.gap) {
+      const pieces = String(item.data.text).split(/(?<=\n)/);
+      pieces.forEach((piece, index) => {
+        const span = document.createElement('span');
+        span.textContent = piece;
+        if (index === 0) this.mark(span, item);
+        this.line().appendChild(span);
+        if (piece.endsWith('\n')) this.open = null;
+      });
+      return;
+    }
+    this.open = null;
+    const line = this.line();
+    this.open = null;
+    line.className = `line ${lineClass(item)}`;
+    line.textContent = lineText(item);
+    this.mark(line, item);
+  }
+
+  mark(node, item) {
+    node.dataset.seq = String(item.id);
+    node.dataset.event = item.event;
+  }
+
+  line() {
+    if (!this.open) {
+      this.open = document.createElement('div');
+      this.open.className = 'line';
+      this.fragment.appendChild(this.open);
+    }
+    return this.open;
+  }
+
+  /** Puts what was written since the last commit on the page; an open line stays open for the next output. */
+  commit() {
+    this.element.appendChild(this.fragment);
+  }
+}
+
+function lineClass(item) {
+  if (item.event === 'run.tool-call') return 'tool-call';
+  if (item.event === 'run.tool-result') return `tool-result ${item.data.ok ? 'ok' : 'bad'}`;
+  return item.gap ? 'gap' : 'lifecycle';
+}
+
+function lineText(item) {
+  const { event, data } = item;
+  if (event === 'run.tool-call') return `▶ ${data.name} ${data.arguments || ''}`;
+  if (event === 'run.tool-result') return `◀ ${data.name} ${data.ok ? 'ok' : 'failed'}: ${data.output || ''}`;
+  if (item.gap) return '… older events were removed by retention …';
+  const at = data && (data.finishedAt || data.startedAt || data.startingAt || data.queuedAt || data.requestedAt);
+  return `— ${event.replace(/^run\./, 'run ')}${at ? ` at ${formatTime(at)}` : ''}${lifecycleDetail(event, data)}`;
 }
 
 function lifecycleDetail(event, data) {

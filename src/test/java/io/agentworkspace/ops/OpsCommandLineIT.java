@@ -109,6 +109,22 @@ class OpsCommandLineIT {
     }
 
     @Test
+    void signInLinkPrintsAOneTimeLinkWithAShortLivedTokenInItsFragment() {
+        Run run = ops("sign-in-link", "--preset=operator", "--url=https://control.example/");
+        assertThat(run.exit()).as(run.err()).isZero();
+        Matcher link = java.util.regex.Pattern.compile("https://control\\.example/sign-in#token=(" + TokenSecrets.FORMAT.pattern() + ")")
+                .matcher(run.out().strip());
+        assertThat(link.matches()).as("stdout is the link alone").isTrue();
+        assertThat(run.err()).contains(link.group(2)).doesNotContain(link.group(1));
+        TokenRecord record = tokens.byId(link.group(2)).block(Duration.ofSeconds(10));
+        assertThat(record.issuedBy()).isEqualTo(io.agentworkspace.auth.BrowserSessions.LINK_ISSUER);
+        assertThat(record.preset()).isEqualTo("operator");
+        assertThat(record.expiresAt()).isBetween(java.time.Instant.now().plus(Duration.ofMinutes(14)),
+                java.time.Instant.now().plus(Duration.ofMinutes(15)));
+        assertThat(ops("sign-in-link", "--preset=root").exit()).isEqualTo(2);
+    }
+
+    @Test
     void verifyChainReportsIntactThenNamesAnAlteredEvent() {
         new BulkEvents(engine, transactions).issueTokens(30, 30);
         Run clean = ops("verify-chain");
@@ -212,7 +228,7 @@ class OpsCommandLineIT {
         assertThat(ops("reindex", "--project=../etc").exit()).isEqualTo(2);
         Run help = ops("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("verify-chain", "replay", "rebuild", "reindex", "create-admin-token");
+        assertThat(help.out()).contains("verify-chain", "replay", "rebuild", "reindex", "create-admin-token", "sign-in-link");
         assertThat(ops("no-such-command").exit()).isEqualTo(2);
     }
 

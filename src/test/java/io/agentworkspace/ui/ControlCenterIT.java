@@ -95,7 +95,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void signsInWithAPastedTokenIntoAnHttpOnlySession() {
         browser.open("/");
         browser.await(By.cssSelector("input[name=token]"));
@@ -116,7 +116,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void registersALocalRepositoryAndBrowsesItsWorkspace() throws Exception {
         Path origin = GitRepositories.withCommits(Files.createTempDirectory("agent-ui-origin"), 2).path();
         browser.open("/projects");
@@ -149,7 +149,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void showsWhoElseIsWatchingAProject() throws Exception {
         browser.open("/projects/" + projectId);
         assertThat(browser.await(By.cssSelector("#watchers")).getText()).isEqualTo("Only you are here");
@@ -168,7 +168,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void aScriptRunStreamsInOrderAndTheConsoleEqualsTheDurableLog() throws Exception {
         browser.open("/runs?new=1&project=" + projectId);
         browser.await(By.cssSelector("#start-run"));
@@ -219,7 +219,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void aDroppedSocketFallsBackToPollingAndPushResumesWithinTwoSecondsWithEveryLineOnce() throws Exception {
         StringBuilder script = new StringBuilder();
         for (int i = 1; i <= 300; i++) {
@@ -262,7 +262,27 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(55)
+    void aRunIsCancelledAndRetriedFromItsPage() {
+        String runId = startRun("say waiting for a cancel\nsleep 120000\nsay never printed");
+        browser.open("/runs/" + runId);
+        browser.until(driver -> consoleText().contains("waiting for a cancel"), Duration.ofSeconds(60));
+        browser.await(By.xpath("//button[.='Cancel run']")).click();
+        browser.await(By.cssSelector("dialog[open] button[type=submit]")).click();
+        browser.until(driver -> "cancelled".equals(driver.findElement(By.id("run-state")).getAttribute("data-state")),
+                Duration.ofSeconds(30));
+        browser.until(driver -> consoleEvents().contains("run.cancelled"), Duration.ofSeconds(30));
+        assertThat(consoleText()).doesNotContain("never printed");
+        browser.await(By.xpath("//button[.='Retry']")).click();
+        browser.await(By.cssSelector("dialog[open] button[type=submit]")).click();
+        browser.until(driver -> !driver.getCurrentUrl().endsWith(runId), Duration.ofSeconds(20));
+        assertThat(browser.await(By.xpath("//dt[.='Retry of']/following-sibling::dd/a")).getAttribute("href")).endsWith(runId);
+        String retry = browser.driver().getCurrentUrl().replaceAll(".*/runs/", "");
+        admin.post().uri("/api/runs/" + retry + "/cancel").exchange().expectStatus().isAccepted();
+    }
+
+    @Test
+    @Order(60)
     void aRestoredSnapshotShowsTheOriginalContentInTheFileViewer() {
         browser.open("/projects/" + projectId + "?tab=snapshots");
         browser.await(By.cssSelector("#take-snapshot input[name=label]")).sendKeys("before the change");
@@ -290,7 +310,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void aSecretValueNeverReachesAResponseThePageOrTheBrowsersStorage() {
         String value = LeakCanaries.register("ui-canary-" + java.util.UUID.randomUUID() + "-value");
         proxy.record();
@@ -320,7 +340,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void aSessionWithoutSecretsWriteSeesNoEditingAndAForcedChangeIs403() {
         signOut();
         signIn(issue("read-only operator", "operator"));
@@ -342,7 +362,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void aCookieRequestWithoutTheCsrfTokenIs403AndChangesNothing() {
         long runs = admin.get().uri("/api/runs").exchange().expectBody(JsonNode.class).returnResult().getResponseBody()
                 .get("total").asLong();
@@ -368,7 +388,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(10)
+    @Order(100)
     @SuppressWarnings("unchecked")
     void nativeEventSourceStreamsTheConsoleUnderTheSessionCookie() {
         browser.open("/");
@@ -394,7 +414,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(11)
+    @Order(110)
     void theQrCodeDecodesToThePairingPayloadAndARedeemedDeviceAppearsWithoutReload() throws Exception {
         browser.open("/tokens");
         proxy.record();
@@ -435,7 +455,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(12)
+    @Order(120)
     void aProjectionRebuildStartedFromThePageReachesDoneWhileTheProjectsListNeverEmpties() throws Exception {
         long projects = admin.get().uri("/api/projects").exchange().expectBody(JsonNode.class).returnResult()
                 .getResponseBody().get("total").asLong();
@@ -474,7 +494,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(13)
+    @Order(130)
     void theAuditPageVerifiesTheChainAndFollowsNewEvents() {
         browser.open("/audit");
         assertThat(browser.await(By.cssSelector("#chain"), Duration.ofSeconds(60)).getAttribute("data-intact")).isEqualTo("true");
@@ -496,7 +516,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(14)
+    @Order(140)
     void everyPageWorksAtPhoneWidthAndFromTheKeyboard() {
         browser.size(390, 844);
         try {
@@ -536,7 +556,7 @@ class ControlCenterIT {
     }
 
     @Test
-    @Order(15)
+    @Order(150)
     void signingOutEndsTheSession() {
         String session = browser.cookie("aw_session");
         signOut();
