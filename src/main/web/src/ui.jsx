@@ -233,6 +233,53 @@ export function CopyButton({ text, label = 'Copy' }) {
   return <button type="button" class="secondary" onClick={copy} aria-live="polite">{done ? 'Copied' : label}</button>;
 }
 
+/** A table of records: `columns` are header labels (`{ label, num: true }` for a number column). */
+export function DataTable({ id, columns, children }) {
+  return (
+    <div class="table-wrap">
+      <table class="data" id={id}>
+        <thead>
+          <tr>{columns.filter(Boolean).map((column) => (typeof column === 'string'
+            ? <th scope="col" key={column}>{column}</th>
+            : <th scope="col" key={column.label} class={column.num ? 'num' : undefined}>{column.label}</th>))}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A form's submission: busy while `action` runs, its refusal kept as `error` (with the problem's field errors). */
+export function useSubmit(action) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const latest = useRef(action);
+  latest.current = action;
+  const submit = async (event) => {
+    if (event) event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await latest.current();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, fields: (error && error.fields) || {}, submit, setError };
+}
+
+/** Cancel and submit, at the end of a form. */
+export function FormActions({ onCancel, busy, label, busyLabel }) {
+  return (
+    <div class="form-actions">
+      {onCancel && <button type="button" class="secondary" onClick={onCancel}>Cancel</button>}
+      <button type="submit" class="primary" disabled={busy}>{busy ? busyLabel || 'Working…' : label}</button>
+    </div>
+  );
+}
+
 /** A short message after an action, read out by screen readers. */
 export function Notice({ notice }) {
   return <p class={`notice ${notice ? notice.kind || 'ok' : ''}`} role="status" aria-live="polite">{notice ? notice.text : ''}</p>;

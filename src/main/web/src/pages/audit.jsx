@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, query } from '../api.js';
-import { Card, Empty, ErrorNote, Field, Loading, Page, StateBadge, Time, useApi } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Field, Loading, Page, StateBadge, Time, useApi, DataTable } from '../ui.jsx';
 import { formatNumber } from '../format.js';
 
 /** The history for auditors: the chain's verification and checkpoints, and the events with filters, live if asked. */
@@ -128,11 +128,7 @@ function EventBrowser() {
       {error && !Object.keys(fields).length && <ErrorNote error={error} what="read the events" />}
       {!loading && events.length === 0 && !error && <Empty title="No events match these filters." />}
       {events.length > 0 && (
-        <div class="table-wrap">
-          <table class="data" id="events">
-            <thead><tr><th scope="col" class="num">Position</th><th scope="col">Type</th><th scope="col">Aggregate</th>
-              <th scope="col" class="num">Seq</th><th scope="col">Time</th></tr></thead>
-            <tbody>
+        <DataTable id="events" columns={[{ label: 'Position', num: true }, 'Type', 'Aggregate', { label: 'Seq', num: true }, 'Time']}>
               {events.map((event) => (
                 <Fragment key={event.position}>
                   <tr data-position={event.position}>
@@ -151,9 +147,7 @@ function EventBrowser() {
                   )}
                 </Fragment>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       {loading && <Loading />}
       {more && !follow && <button type="button" class="secondary" onClick={() => load(applied, next, true)}>Load more</button>}

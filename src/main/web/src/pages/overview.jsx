@@ -1,4 +1,4 @@
-import { Card, Empty, ErrorNote, Loading, Page, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useLazy, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Loading, Page, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useLazy, useSession, DataTable } from '../ui.jsx';
 import { formatDuration, formatNumber, shortId } from '../format.js';
 import { useProjectChannels } from '../live-lists.js';
 
@@ -21,17 +21,7 @@ export function Overview() {
         {queues.error && <ErrorNote error={queues.error} what="load the queues" onRetry={queues.reload} />}
         {!queues.data && !queues.error && <Loading />}
         {queues.data && (
-          <div class="table-wrap">
-            <table class="data" id="queues">
-              <thead>
-                <tr>
-                  <th scope="col">Queue</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Running</th>
-                  <th scope="col" class="num">Concurrency</th><th scope="col" class="num">Wait p50</th>
-                  <th scope="col" class="num">Wait p95</th><th scope="col" class="num">Throughput /min</th>
-                  <th scope="col" class="num">Failures (1 h)</th>
-                </tr>
-              </thead>
-              <tbody>
+          <DataTable id="queues" columns={['Queue', { label: 'Pending', num: true }, { label: 'Running', num: true }, { label: 'Concurrency', num: true }, { label: 'Wait p50', num: true }, { label: 'Wait p95', num: true }, { label: 'Throughput /min', num: true }, { label: 'Failures (1 h)', num: true }]}>
                 {queues.data.queues.map((queue) => (
                   <tr key={queue.name} data-queue={queue.name}>
                     <th scope="row"><a href={`/runs?queue=${queue.name}`}>{queue.name}</a></th>
@@ -44,9 +34,7 @@ export function Overview() {
                     <td class={`num${queue.failuresLastHour ? ' bad-text' : ''}`}>{queue.failuresLastHour}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </Card>
       <Card title="The last hour">
@@ -69,15 +57,7 @@ export function Overview() {
 
 export function RunTable({ runs, projects }) {
   return (
-    <div class="table-wrap">
-      <table class="data runs-table">
-        <thead>
-          <tr>
-            <th scope="col">Run</th><th scope="col">State</th><th scope="col">Queue</th><th scope="col">Provider</th>
-            <th scope="col">Prompt</th><th scope="col">Queued</th><th scope="col" class="num">Duration</th>
-          </tr>
-        </thead>
-        <tbody>
+    <DataTable id="runs" columns={['Run', 'State', 'Queue', 'Provider', 'Prompt', 'Queued', { label: 'Duration', num: true }]}>
           {runs.map((run) => (
             <tr key={run.id} data-run={run.id} data-state={run.state}>
               <th scope="row"><a href={`/runs/${run.id}`}>{shortId(run.id)}</a>{projects && projects[run.projectId] &&
@@ -90,8 +70,6 @@ export function RunTable({ runs, projects }) {
               <td class="num">{formatDuration(run.summary ? run.summary.durationMs : null)}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }

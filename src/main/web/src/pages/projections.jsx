@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Card, Empty, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useInterval, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useInterval, useSession, DataTable } from '../ui.jsx';
 import { formatDuration, formatNumber } from '../format.js';
 
 /** The read models: status, version, position and lag; a rebuild without downtime, with its progress and ETA. */
@@ -30,11 +30,7 @@ export function Projections() {
         {!projections.data && !projections.error && <Loading />}
         {projections.data && projections.data.length === 0 && <Empty title="No projections." />}
         {projections.data && projections.data.length > 0 && (
-          <div class="table-wrap">
-            <table class="data" id="projections">
-              <thead><tr><th scope="col">Projection</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col" class="num">Position</th>
-                <th scope="col" class="num">Lag</th><th scope="col">Latest rebuild</th><th scope="col">Actions</th></tr></thead>
-              <tbody>
+          <DataTable id="projections" columns={['Projection', 'Status', 'Version', { label: 'Position', num: true }, { label: 'Lag', num: true }, 'Latest rebuild', 'Actions']}>
                 {projections.data.map((p) => (
                   <tr key={p.name} data-projection={p.name} data-status={p.status}>
                     <th scope="row">{p.name}<div class="muted small mono">{p.tables.join(', ')}</div></th>
@@ -51,9 +47,7 @@ export function Projections() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </Card>
     </Page>

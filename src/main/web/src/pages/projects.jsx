@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
-import { Card, Empty, ErrorNote, Field, Loading, Notice, Page, Pager, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Field, Loading, Notice, Page, Pager, StateBadge, Time, useApi, useChannels, useDebounced, useInterval, useSession, DataTable, useSubmit, FormActions } from '../ui.jsx';
 import { useProjectChannels } from '../live-lists.js';
 
 const LIMIT = 25;
@@ -35,13 +35,7 @@ export function Projects() {
           </Empty>
         )}
         {projects.data && projects.data.items.length > 0 && (
-          <div class="table-wrap">
-            <table class="data" id="projects">
-              <thead>
-                <tr><th scope="col">Name</th><th scope="col">Workspace</th><th scope="col">Source</th>
-                  <th scope="col">Branch · head</th><th scope="col">Registered</th></tr>
-              </thead>
-              <tbody>
+          <DataTable id="projects" columns={['Name', 'Workspace', 'Source', 'Branch · head', 'Registered']}>
                 {projects.data.items.map((project) => (
                   <tr key={project.id} data-project={project.id}>
                     <th scope="row"><a href={`/projects/${project.id}`}>{project.name}</a></th>
@@ -52,9 +46,7 @@ export function Projects() {
                     <td><Time iso={project.registeredAt} relative /></td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
         {projects.data && <Pager total={projects.data.total} limit={LIMIT} offset={offset}
           onChange={(next) => location.route(`/projects?offset=${next}`)} />}
@@ -67,21 +59,9 @@ function RegisterProject({ onDone }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState('localPath');
   const [source, setSource] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await api('/api/projects', { method: 'POST', body: { name, [kind]: source } }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fields = (error && error.fields) || {};
+  const { busy, error, fields, submit } = useSubmit(async () => {
+    onDone(await api('/api/projects', { method: 'POST', body: { name, [kind]: source } }));
+  });
   const sourceError = fields[kind] || fields.gitUrl || fields.localPath;
   return (
     <Card title="Register a project">
@@ -99,10 +79,7 @@ function RegisterProject({ onDone }) {
           {(props) => <input {...props} name="source" class="mono" value={source} onInput={(e) => setSource(e.currentTarget.value)} required />}
         </Field>
         {error && !Object.keys(fields).length && <ErrorNote error={error} what="register the project" />}
-        <div class="form-actions">
-          <button type="button" class="secondary" onClick={() => onDone(null)}>Cancel</button>
-          <button type="submit" class="primary" disabled={busy}>{busy ? 'Registering…' : 'Register'}</button>
-        </div>
+        <FormActions onCancel={() => onDone(null)} busy={busy} label="Register" busyLabel="Registering…" />
       </form>
     </Card>
   );

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api } from '../api.js';
 import { listen } from '../live.js';
-import { Card, ConfirmButton, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useDebounced, useSession } from '../ui.jsx';
+import { Card, ConfirmButton, ErrorNote, Loading, Notice, Page, StateBadge, Time, useApi, useDebounced, useInterval, useSession } from '../ui.jsx';
 import { formatCost, formatDuration, formatNumber, formatTime, shortId } from '../format.js';
 
 const ENDED = ['succeeded', 'failed', 'cancelled', 'timed_out', 'interrupted'];
@@ -16,11 +16,13 @@ export function Run() {
   const project = useApi(run.data && session.can('projects:read') ? `/api/projects/${run.data.projectId}` : null);
   const reload = useDebounced(run.reload, 200);
   const [notice, setNotice] = useState(null);
+  // the console may tell of a transition a moment before the runs read model has it: ask again until it ends
+  const ended = run.data && ENDED.includes(run.data.state);
+  useInterval(run.reload, 1500, !!run.data && !ended);
 
   if (run.error && !run.data) return <Page title="Run"><ErrorNote error={run.error} what="load this run" onRetry={run.reload} /></Page>;
   if (!run.data) return <Page title="Run"><Loading /></Page>;
   const r = run.data;
-  const ended = ENDED.includes(r.state);
   const cancel = async () => {
     await api(`/api/runs/${id}/cancel`, { method: 'POST' });
     setNotice({ text: 'Cancel requested: the run stops within a second.' });

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
-import { Card, Empty, ErrorNote, Field, Loading, Page, Pager, useApi, useChannels, useDebounced, useInterval, useSession } from '../ui.jsx';
+import { Card, Empty, ErrorNote, Field, Loading, Page, Pager, useApi, useChannels, useDebounced, useInterval, useSession, useSubmit, FormActions } from '../ui.jsx';
 import { useProjectChannels } from '../live-lists.js';
 import { RunTable } from './overview.jsx';
 
@@ -78,8 +78,6 @@ function StartRun({ projects, initialProject, onCancel }) {
     projectId: initialProject || '', queue: 'agents-default', provider: 'script', model: 'script', prompt: '',
     timeoutSeconds: '', maxTokens: '', maxCostUsd: '', onInterrupt: '',
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (name) => (event) => {
     const value = event.currentTarget.value;
     setForm((previous) => {
@@ -88,24 +86,15 @@ function StartRun({ projects, initialProject, onCancel }) {
       return next;
     });
   };
-  const submit = async (event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, fields, submit } = useSubmit(async () => {
     const number = (text) => (text === '' ? null : Number(text));
     const limits = { timeoutSeconds: number(form.timeoutSeconds), maxTokens: number(form.maxTokens), maxCostUsd: number(form.maxCostUsd) };
     const body = { projectId: form.projectId, queue: form.queue, provider: form.provider, model: form.model, prompt: form.prompt };
     if (Object.values(limits).some((v) => v !== null)) body.limits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== null));
     if (form.onInterrupt) body.onInterrupt = form.onInterrupt;
-    try {
-      const accepted = await api('/api/runs', { method: 'POST', body });
-      location.route(`/runs/${accepted.id}`);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
-  const fields = (error && error.fields) || {};
+    const accepted = await api('/api/runs', { method: 'POST', body });
+    location.route(`/runs/${accepted.id}`);
+  });
   const provider = PROVIDERS.find((p) => p.id === form.provider);
   return (
     <Card title="Start a run">
@@ -149,10 +138,7 @@ function StartRun({ projects, initialProject, onCancel }) {
         </fieldset>
         {error && !Object.keys(fields).length && <ErrorNote error={error} what="start the run" />}
         {error && Object.keys(fields).length > 0 && <p class="field-error" role="alert">{error.message}</p>}
-        <div class="form-actions">
-          <button type="button" class="secondary" onClick={onCancel}>Cancel</button>
-          <button type="submit" class="primary" disabled={busy}>{busy ? 'Starting…' : 'Start the run'}</button>
-        </div>
+        <FormActions onCancel={onCancel} busy={busy} label="Start the run" busyLabel="Starting…" />
       </form>
     </Card>
   );

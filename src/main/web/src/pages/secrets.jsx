@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, Notice, Page, Time, useApi, useInterval, useSession } from '../ui.jsx';
+import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, Notice, Page, Time, useApi, useInterval, useSession, DataTable, useSubmit, FormActions } from '../ui.jsx';
 
 /**
  * Secrets by name: list (version, masked hint, fingerprint), set, rotate, erase. A value is write-only: it goes to
@@ -34,11 +34,7 @@ export function Secrets() {
           <Empty title="No secrets yet.">{mayWrite ? <p>Set <code>openai.api-key</code> or <code>anthropic.api-key</code> to run those providers.</p> : null}</Empty>
         )}
         {live.length > 0 && (
-          <div class="table-wrap">
-            <table class="data" id="secrets">
-              <thead><tr><th scope="col">Name</th><th scope="col" class="num">Version</th><th scope="col">Value</th><th scope="col">Fingerprint</th>
-                <th scope="col">Updated</th>{mayWrite && <th scope="col">Actions</th>}</tr></thead>
-              <tbody>
+          <DataTable id="secrets" columns={['Name', { label: 'Version', num: true }, 'Value', 'Fingerprint', 'Updated', mayWrite && 'Actions']}>
                 {live.map((secret) => (
                   <tr key={secret.name} data-secret={secret.name}>
                     <th scope="row" class="mono">{secret.name}</th>
@@ -57,9 +53,7 @@ export function Secrets() {
                     )}
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </Card>
     </Page>
@@ -69,24 +63,13 @@ export function Secrets() {
 function SetSecret({ initial, onDone }) {
   const [name, setName] = useState(initial.name);
   const [value, setValue] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, fields, submit } = useSubmit(async () => {
+    // the form forgets the value as it sends it, whatever the answer
     const sent = value;
     setValue('');
-    try {
-      const saved = await api(`/api/secrets/${encodeURIComponent(name.trim())}`, { method: 'PUT', body: { value: sent } });
-      onDone(`${saved.name} ${saved.version === 1 ? 'set' : `rotated to version ${saved.version}`}.`);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fields = (error && error.fields) || {};
+    const saved = await api(`/api/secrets/${encodeURIComponent(name.trim())}`, { method: 'PUT', body: { value: sent } });
+    onDone(`${saved.name} ${saved.version === 1 ? 'set' : `rotated to version ${saved.version}`}.`);
+  });
   return (
     <Card title={initial.rotate ? `Rotate ${initial.name}` : 'Set a secret'}>
       <form class="form-grid" onSubmit={submit} id="set-secret" autoComplete="off">
@@ -99,10 +82,7 @@ function SetSecret({ initial, onDone }) {
             value={value} onInput={(e) => setValue(e.currentTarget.value)} required />}
         </Field>
         {error && !Object.keys(fields).length && <ErrorNote error={error} what="save the secret" />}
-        <div class="form-actions">
-          <button type="button" class="secondary" onClick={() => onDone(null)}>Cancel</button>
-          <button type="submit" class="primary" disabled={busy}>{busy ? 'Saving…' : initial.rotate ? 'Rotate' : 'Set'}</button>
-        </div>
+        <FormActions onCancel={() => onDone(null)} busy={busy} label={initial.rotate ? 'Rotate' : 'Set'} busyLabel="Saving…" />
       </form>
     </Card>
   );

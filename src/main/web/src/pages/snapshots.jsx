@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, Notice, StateBadge, Time, useApi, useInterval, useSession } from '../ui.jsx';
+import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, Notice, StateBadge, Time, useApi, useInterval, useSession, DataTable } from '../ui.jsx';
 import { formatBytes, shortId } from '../format.js';
 
 /** Take, list, restore (after a confirmation; a busy workspace is said so), delete; the retention policy. */
@@ -62,11 +62,7 @@ export function Snapshots({ projectId, changed }) {
           <Empty title="No snapshots of this workspace.">{mayWrite ? 'Take one before a risky run: restoring brings back the exact tree, .git included.' : null}</Empty>
         )}
         {snapshots.data && snapshots.data.items.length > 0 && (
-          <div class="table-wrap">
-            <table class="data" id="snapshots">
-              <thead><tr><th scope="col">Snapshot</th><th scope="col">State</th><th scope="col">Commit</th><th scope="col" class="num">Size</th>
-                <th scope="col" class="num">Files</th><th scope="col">Taken</th><th scope="col">Restored</th>{mayWrite && <th scope="col">Actions</th>}</tr></thead>
-              <tbody>
+          <DataTable id="snapshots" columns={['Snapshot', 'State', 'Commit', { label: 'Size', num: true }, { label: 'Files', num: true }, 'Taken', 'Restored', mayWrite && 'Actions']}>
                 {snapshots.data.items.map((s) => (
                   <tr key={s.id} data-snapshot={s.id} data-status={s.status}>
                     <th scope="row">{s.label || <span class="mono">{shortId(s.id)}</span>}</th>
@@ -92,9 +88,7 @@ export function Snapshots({ projectId, changed }) {
                     )}
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </Card>
       <Retention projectId={projectId} mayWrite={mayWrite} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Card, ConfirmButton, CopyButton, Empty, ErrorNote, Field, Loading, Notice, Page, StateBadge, Time, useApi, useInterval, useLazy, useSession } from '../ui.jsx';
+import { Card, ConfirmButton, CopyButton, Empty, ErrorNote, Field, Loading, Notice, Page, StateBadge, Time, useApi, useInterval, useLazy, useSession, DataTable, useSubmit, FormActions } from '../ui.jsx';
 
 const loadQr = () => import('./qr-code.jsx');
 const PRESETS = ['admin', 'operator', 'auditor', 'mobile'];
@@ -40,11 +40,7 @@ function ApiTokens() {
   const all = tokens.data || [];
   const shown = all.filter((t) => showEnded || tokenState(t) === 'active');
   const table = (rows, kind) => (
-    <div class="table-wrap">
-      <table class="data" id={kind}>
-        <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Abilities</th><th scope="col">Issued</th>
-          <th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Actions</th></tr></thead>
-        <tbody>
+    <DataTable id={kind} columns={['Name', 'State', 'Abilities', 'Issued', 'Last used', 'Expires', 'Actions']}>
           {rows.map((token) => (
             <tr key={token.id} data-token={token.id}>
               <th scope="row">{token.name}{token.id === session.me.tokenId && <span class="badge info">this session</span>}</th>
@@ -61,9 +57,7 @@ function ApiTokens() {
               )}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
   return (
     <>
@@ -97,25 +91,13 @@ function IssueToken({ onDone }) {
   const [preset, setPreset] = useState('operator');
   const [abilities, setAbilities] = useState([]);
   const [expires, setExpires] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const grantable = ABILITIES.filter((ability) => session.can(ability));
-  const submit = async (event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, fields, submit } = useSubmit(async () => {
     const body = { name };
     if (mode === 'preset') body.preset = preset; else body.abilities = abilities;
     if (expires) body.expiresAt = new Date(expires).toISOString();
-    try {
-      onDone(await api('/api/tokens', { method: 'POST', body }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fields = (error && error.fields) || {};
+    onDone(await api('/api/tokens', { method: 'POST', body }));
+  });
   return (
     <form class="form-grid" onSubmit={submit} id="issue-token">
       <Field label="Name" error={fields.name} hint="What or who it is for.">
@@ -145,10 +127,7 @@ function IssueToken({ onDone }) {
         {(props) => <input {...props} type="datetime-local" name="expiresAt" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />}
       </Field>
       {error && !Object.keys(fields).length && <ErrorNote error={error} what="issue the token" />}
-      <div class="form-actions">
-        <button type="button" class="secondary" onClick={() => onDone(null)}>Cancel</button>
-        <button type="submit" class="primary" disabled={busy}>{busy ? 'Issuing…' : 'Issue'}</button>
-      </div>
+      <FormActions onCancel={() => onDone(null)} busy={busy} label="Issue" busyLabel="Issuing…" />
     </form>
   );
 }
@@ -216,10 +195,7 @@ function Devices() {
       {pairings.error && <ErrorNote error={pairings.error} what="list the devices" onRetry={pairings.reload} />}
       {pairings.data && devices.length === 0 && <Empty title="No paired iPhones." />}
       {devices.length > 0 && (
-        <div class="table-wrap">
-          <table class="data" id="devices">
-            <thead><tr><th scope="col">Device</th><th scope="col">State</th><th scope="col">Label</th><th scope="col">Paired</th><th scope="col">Actions</th></tr></thead>
-            <tbody>
+        <DataTable id="devices" columns={['Device', 'State', 'Label', 'Paired', 'Actions']}>
               {devices.map((p) => (
                 <tr key={p.pairingId} data-pairing={p.pairingId} data-status={p.status}>
                   <th scope="row">{p.deviceName || '—'}</th>
@@ -233,9 +209,7 @@ function Devices() {
                   )}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </Card>
   );

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,23 +61,10 @@ public final class ConsoleFanoutBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = new HashMap<>(Map.of("sse", 1000, "ws", 1000, "channels", 1000, "rate", 5000,
+        Map<String, Integer> options = BenchOptions.parse(args, Map.of("sse", 1000, "ws", 1000, "channels", 1000, "rate", 5000,
                 "seconds", 20, "warmup", 240, "runs", 3, "batch", 10, "connections", 256));
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            if (pair.length != 2 || !options.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown option " + arg + "; options: " + options.keySet());
-            }
-            options.put(pair[0], Integer.parseInt(pair[1]));
-        }
         int planned = options.get("warmup") + options.get("runs") * (options.get("seconds") + 15) + 300;
-        Thread watchdog = new Thread(() -> {
-            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(planned));
-            System.out.println("ConsoleFanoutBenchmark: over its time bound of " + planned + " s, stopping");
-            Runtime.getRuntime().halt(3);
-        }, "bench-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        BenchOptions.stopAfter("ConsoleFanoutBenchmark", planned);
 
         String database = TestServices.createDatabase();
         Path dataDir = Files.createTempDirectory("console-fanout-bench");

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,22 +49,9 @@ public final class ControlCenterBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = new HashMap<>(Map.of("rate", 1000, "seconds", 60, "runs", 100));
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            if (pair.length != 2 || !options.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown option " + arg + "; options: " + options.keySet());
-            }
-            options.put(pair[0], Integer.parseInt(pair[1]));
-        }
+        Map<String, Integer> options = BenchOptions.parse(args, Map.of("rate", 1000, "seconds", 60, "runs", 100));
         int planned = options.get("seconds") + 600;
-        Thread watchdog = new Thread(() -> {
-            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(planned));
-            System.out.println("ControlCenterBenchmark: over its time bound of " + planned + " s, stopping");
-            Runtime.getRuntime().halt(3);
-        }, "bench-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        BenchOptions.stopAfter("ControlCenterBenchmark", planned);
 
         String database = TestServices.createDatabase();
         Path dataDir = Files.createTempDirectory("control-center-bench");
@@ -182,7 +168,7 @@ public final class ControlCenterBenchmark {
         for (int i = 0; i <= 10; i++) {
             browser.open("/runs?x=" + i);
             Double at = browser.until(driver -> {
-                Object value = browser.script("return document.querySelector('.runs-table tbody tr') ? performance.now() : null");
+                Object value = browser.script("return document.querySelector('#runs tbody tr') ? performance.now() : null");
                 return value == null ? null : ((Number) value).doubleValue();
             }, Duration.ofSeconds(30));
             if (i == 0) {
@@ -204,9 +190,9 @@ public final class ControlCenterBenchmark {
         String runId = startRun(projectId, "say the benchmark's run\nsleep " + (seconds + 120) * 1000);
         String channel = "private-run." + runId;
         browser.open("/runs/" + runId);
-        browser.until(driver -> "push".equals(browser.script("return document.querySelector('.live-status').dataset.transport")),
+        browser.until(driver -> "push".equals(browser.script("const s = document.querySelector('.live-status'); return s && s.dataset.transport")),
                 Duration.ofSeconds(60));
-        browser.until(driver -> ((String) browser.script("return document.getElementById('console').textContent"))
+        browser.until(driver -> String.valueOf(browser.script("const c = document.getElementById('console'); return c && c.textContent"))
                 .contains("the benchmark's run"), Duration.ofSeconds(60));
         Object heapBefore = browser.script("return performance.memory ? performance.memory.usedJSHeapSize : null");
         browser.script("window.__bench = {lags: [], perSecond: {}};"

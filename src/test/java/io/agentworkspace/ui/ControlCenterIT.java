@@ -197,7 +197,8 @@ class ControlCenterIT {
 
         // while it streams: part of the output is there, in order, and the run is running
         browser.until(driver -> consoleText().contains("line 5 of the run"), Duration.ofSeconds(60));
-        assertThat(browser.driver().findElement(By.id("run-state")).getAttribute("data-state")).isEqualTo("running");
+        browser.until(driver -> "running".equals(driver.findElement(By.id("run-state")).getAttribute("data-state")),
+                Duration.ofSeconds(10));
         assertThat(consoleText()).doesNotContain("line 40 of the run")
                 .contains("▶ write_file").contains("◀ write_file ok");
         browser.screenshot("05-run-streaming");
@@ -207,6 +208,9 @@ class ControlCenterIT {
         List<Long> logged = awaitConsoleEqualsLog(runId);
         assertThat(logged).as("the channel's durable log").hasSizeGreaterThan(80);
         String text = consoleText();
+        assertThat(text).as("the console's text; its first lines: %s", browser.script(
+                "return [...document.querySelectorAll('#console > *')].slice(0, 12).map(e => e.outerHTML).join('\\n')"))
+                .contains("▶ write_file", "◀ write_file ok");
         assertThat(text.indexOf("starting the work")).isLessThan(text.indexOf("▶ write_file"));
         assertThat(text.indexOf("▶ write_file")).isLessThan(text.indexOf("◀ write_file ok"));
         assertThat(text.indexOf("◀ write_file ok")).isLessThan(text.indexOf("line 1 of the run"));
