@@ -6,7 +6,8 @@ import Pusher from 'pusher-js';
 import { api, ensureCsrf } from './api.js';
 
 const POLL_EVERY_MS = 500;
-const RECONNECT_EVERY_MS = 1000;
+// a WebSocket handshake on a live server takes milliseconds; a slower one is tried again, while polling goes on
+const RECONNECT_EVERY_MS = 600;
 
 let pusher = null;
 const cursors = {};            // channel -> last id held, sent as `since` when (re)subscribing
@@ -58,6 +59,7 @@ export function disconnect() {
   pusher = null;
   feeds.forEach((feed) => { feed.closed = true; });
   feeds.clear();
+  reconnecting.clear();
   if (client) client.disconnect();
   notifyStatus();
 }
@@ -77,6 +79,17 @@ function notifyStatus() {
   const status = liveStatus();
   statusListeners.forEach((listener) => listener(status));
 }
+
+// While feeds poll, one timer (for all of them) asks pusher-js to reconnect now, as long as polling answers (so
+// the server is there); pusher-js alone would back off for up to a minute after refused attempts
+const reconnecting = new Set();
+let lastAnswer = 0;
+setInterval(() => {
+  if (reconnecting.size && pusher && pusher.connection.state !== 'connected' && Date.now() - lastAnswer < 3000) {
+    pusher.disconnect();
+    pusher.connect();
+  }
+}, RECONNECT_EVERY_MS);
 
 /**
  * Listens to a channel. `history: true` first reads every retained event (oldest first) through the polling API,
@@ -110,7 +123,6 @@ class ChannelFeed {
     this.subscribed = false;
     this.closed = false;
     this.polling = false;
-    this.lastKick = 0;
   }
 
   async start() {
@@ -179,6 +191,7 @@ class ChannelFeed {
     if (this.polling || this.closed) return;
     this.polling = true;
     this.setTransport('polling');
+    reconnecting.add(this);
     while (!this.closed && !(pusher && pusher.connection.state === 'connected' && this.subscribed)) {
       try {
         if (this.last === null) {
@@ -188,17 +201,13 @@ class ChannelFeed {
         } else {
           await this.catchUp(this.last);
         }
-        // polling answers, so the server is there: ask pusher-js to reconnect now rather than after its own backoff
-        if (pusher && pusher.connection.state !== 'connected' && Date.now() - this.lastKick >= RECONNECT_EVERY_MS) {
-          this.lastKick = Date.now();
-          pusher.disconnect();
-          pusher.connect();
-        }
+        lastAnswer = Date.now();
       } catch (down) {
         // the server is away too: keep trying
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
     }
+    reconnecting.delete(this);
     this.polling = false;
     if (!this.closed && this.subscribed) this.setTransport('push');
   }
@@ -211,6 +220,7 @@ class ChannelFeed {
 
   close() {
     this.closed = true;
+    reconnecting.delete(this);
     if (pusher) {
       if (this.stateChange) pusher.connection.unbind('state_change', this.stateChange);
       pusher.unsubscribe(this.name);
