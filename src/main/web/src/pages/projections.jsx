@@ -7,7 +7,7 @@ import { formatDuration, formatNumber } from '../format.js';
 export function Projections() {
   const session = useSession();
   const projections = useApi('/api/projections');
-  const [notice, setNotice] = useState(null);
+  const [started, setStarted] = useState(null);
   const [error, setError] = useState(null);
   const rebuilding = projections.data && projections.data.some((p) => p.rebuild && ['building', 'switching'].includes(p.rebuild.state));
   useInterval(projections.reload, rebuilding ? 500 : 5000);
@@ -15,7 +15,7 @@ export function Projections() {
     setError(null);
     try {
       await api(`/api/projections/${name}/rebuild`, { method: 'POST' });
-      setNotice({ text: `Rebuilding ${name}: the current model keeps serving until the new one is switched in.` });
+      setStarted(name);
       projections.reload();
     } catch (failure) {
       setError(failure);
@@ -23,7 +23,7 @@ export function Projections() {
   };
   return (
     <Page title="Projections" subtitle="The read models built from the event history, and their rebuilds.">
-      <Notice notice={notice} />
+      <Notice notice={started && rebuildNotice(started, projections.data)} />
       <ErrorNote error={error} what="start the rebuild" />
       <Card>
         {projections.error && <ErrorNote error={projections.error} what="list the projections" onRetry={projections.reload} />}
@@ -52,6 +52,13 @@ export function Projections() {
       </Card>
     </Page>
   );
+}
+
+function rebuildNotice(name, projections) {
+  const rebuild = ((projections || []).find((p) => p.name === name) || {}).rebuild;
+  if (rebuild && rebuild.state === 'done') return { text: `${name} was rebuilt and switched in.` };
+  if (rebuild && rebuild.failure) return { kind: 'bad', text: `The rebuild of ${name} ended ${rebuild.state}: ${rebuild.failure}` };
+  return { text: `Rebuilding ${name}: the current model keeps serving until the new one is switched in.` };
 }
 
 function RebuildProgress({ rebuild }) {
