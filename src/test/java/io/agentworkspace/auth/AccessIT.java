@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -30,6 +32,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
@@ -38,6 +42,7 @@ import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.infrastructure.redis.RedisDatabase;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -47,7 +52,17 @@ import io.agentworkspace.support.TestServices;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "agent.pairing.code-ttl=3s")
 @ActiveProfiles("mysql")
+@Import(AccessIT.UndeclaredRoute.class)
 class AccessIT {
+
+    /** A handler that declares no ability: deny-by-default must refuse it to every token, the admin's included. */
+    @RestController
+    static class UndeclaredRoute {
+        @GetMapping("/api/test-only/undeclared")
+        String undeclared() {
+            return "reached";
+        }
+    }
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) throws Exception {
@@ -70,6 +85,8 @@ class AccessIT {
     @Autowired
     @Qualifier("cache")
     RedisDatabase cache;
+    @Autowired
+    ApplicationContext context;
 
     WebTestClient admin;
 
@@ -189,8 +206,14 @@ class AccessIT {
                     boolean open = isPublic(http, path);
                     boolean mutating = !(http == HttpMethod.GET || http == HttpMethod.HEAD || http == HttpMethod.OPTIONS);
                     String ability = HandlerAbilities.required(route.getValue()).orElse(null);
+                    String rule = HandlerAbilities.rule(route.getValue()).orElse(null);
+                    boolean undeclared = path.equals("/api/test-only/undeclared");
                     if (!open) {
                         call(anonymous, http, path).expectStatus().isUnauthorized();
+                    }
+                    if (!open && !undeclared && !path.startsWith("/v3/api-docs")) {
+                        assertThat(ability != null || HandlerAbilities.AUTHENTICATED.equals(rule))
+                                .as(http + " " + path + " declares an ability or isAuthenticated()").isTrue();
                     }
                     if (mutating && !open) {
                         assertThat(ability).as(http + " " + path + " declares an ability").isNotNull();
@@ -204,8 +227,52 @@ class AccessIT {
             }
         }
         assertThat(checked).contains("POST /api/projects", "PUT /api/secrets/{name}", "DELETE /api/tokens/{id}",
-                "POST /api/pairings");
+                "POST /api/pairings", "GET /api/test-only/undeclared");
         assertThat(events()).as("nothing written by refused calls").isEqualTo(eventsBefore);
+    }
+
+    /** Deny-by-default: a route that declares neither an ability nor isAuthenticated() is refused to every token. */
+    @Test
+    void aRouteThatDeclaresNoAbilityIsRefusedEvenToTheAdmin() {
+        admin.get().uri("/api/test-only/undeclared").exchange().expectStatus().isForbidden()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(String.class).value(body -> assertThat(body).doesNotContain("reached"));
+        anonymous.get().uri("/api/test-only/undeclared").exchange().expectStatus().isUnauthorized();
+        admin.get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * Management is on its own (loopback) port: health without details and Prometheus for anyone there, health
+     * details for a valid token; on the API port the actuator is not served to anyone without the admin token,
+     * and the OpenAPI contract needs a valid token.
+     */
+    @Test
+    void operationalEndpointsLiveOnTheManagementPortAndShowDetailsOnlyWithAToken() {
+        WebTestClient management = SuiteSettings.management(context);
+        assertThat(SuiteSettings.managementPort(context))
+                .isNotEqualTo(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+        JsonNode bare = management.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(bare.get("status").asText()).isEqualTo("UP");
+        assertThat(bare.has("components")).as("no details without a token").isFalse();
+        JsonNode detailed = AdminToken.authorize(management, AdminToken.read(dataDirectory.root())).get()
+                .uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(detailed.get("components").has("db")).isTrue();
+        management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/info").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+
+        for (String path : List.of("/actuator/health", "/actuator/prometheus", "/actuator/metrics", "/actuator/info")) {
+            anonymous.get().uri(path).exchange().expectStatus().isUnauthorized();
+        }
+        TokenIssuance.Issued operator = issuance.issue("operator", Preset.OPERATOR.abilities(), Preset.OPERATOR, null,
+                "test").block();
+        AdminToken.authorize(anonymous, operator.plaintext()).get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isForbidden();
+        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
+        AdminToken.authorize(anonymous, operator.plaintext()).get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk().expectBody(String.class).value(body -> assertThat(body).contains("/api/runs"));
     }
 
     @Test

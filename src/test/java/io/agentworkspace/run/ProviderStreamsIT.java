@@ -30,6 +30,7 @@ import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.ProjectWorkspaces;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.workspace.Workspaces;
 
 /**
@@ -68,6 +69,8 @@ class ProviderStreamsIT {
 
     @Autowired
     WebTestClient anonymous;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
     @Autowired
     DataDirectory data;
     @Autowired
@@ -320,11 +323,14 @@ class ProviderStreamsIT {
         for (String uri : List.of("/api/runs?limit=500", "/api/runs/" + one, "/api/runs/" + two, "/api/runs/" + three,
                 "/api/queues", "/api/secrets", "/api/secrets/openai.api-key", "/api/secrets/anthropic.api-key",
                 "/api/me", "/api/tokens", "/api/pairings", "/api/projects", "/api/projects/" + projectId,
-                "/api/projects/" + projectId + "/workspace", "/api/projects/" + projectId + "/rag/runs",
-                "/actuator/prometheus")) {
+                "/api/projects/" + projectId + "/workspace", "/api/projects/" + projectId + "/rag/runs")) {
             exposed.append(uri).append(' ').append(http.get().uri(uri).exchange().expectBody(String.class)
                     .returnResult().getResponseBody()).append('\n');
         }
+        exposed.append(SuiteSettings.management(context).mutate()
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody());
         exposed.append(RunsApi.console(http, one)).append(RunsApi.console(http, two)).append(RunsApi.console(http, three));
         String database = databaseDump();
         assertThat(database).as("the dump holds the event store").contains("io.agentworkspace.run.RunSucceeded");

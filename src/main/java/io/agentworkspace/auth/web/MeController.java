@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.springframework.lang.Nullable;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,6 +20,7 @@ class MeController {
 
     /** The caller and what it may do; any valid token may ask. */
     @GetMapping("/api/me")
+    @PreAuthorize("isAuthenticated()")
     Mono<Me> me(@AuthenticationPrincipal TokenPrincipal caller) {
         return Mono.just(new Me(caller.tokenId(), caller.name(), TokenController.wireNames(caller.abilities()),
                 caller.preset(), caller.expiresAt()));
