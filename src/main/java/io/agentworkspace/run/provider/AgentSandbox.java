@@ -97,7 +97,9 @@ public final class AgentSandbox {
         for (Path path : writablePaths) {
             wrapped.addAll(List.of("--bind", path.toString(), path.toString()));
         }
-        wrapped.addAll(List.of("--chdir", workspace.toString(), "--"));
+        // everything not bound above lives in the sandbox's own root, read-only: a write there fails rather than
+        // vanish with the sandbox
+        wrapped.addAll(List.of("--remount-ro", "/", "--chdir", workspace.toString(), "--"));
         wrapped.add(executable.toString());
         wrapped.addAll(command.subList(1, command.size()));
         return wrapped;
