@@ -28,6 +28,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.workspace.RemoteAddresses;
 import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
@@ -125,6 +126,8 @@ class WorkspaceCloner implements DisposableBean {
                 }
             });
             lease.verify().block();
+            // a clone's files carry the process's umask; the workspace directory itself is the owner's alone
+            Files.setPosixFilePermissions(staging, DataDirectory.OWNER_ONLY);
             deleteRecursively(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return cloned;

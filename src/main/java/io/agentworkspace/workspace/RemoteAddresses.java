@@ -1,7 +1,6 @@
 package io.agentworkspace.workspace;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,6 +16,8 @@ import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
 import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.eclipse.jgit.transport.HttpTransport;
 import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.Cidr;
 
 /**
  * Keeps clones and pulls away from the service's own network: a remote repository may not live on a private,
@@ -35,9 +36,6 @@ public class RemoteAddresses {
         }
     }
 
-    private record Network(byte[] address, int prefix) {
-    }
-
     private static final ThreadLocal<RemoteAddresses> ACTIVE = new ThreadLocal<>();
     private static final RemoteAddresses STRICT = new RemoteAddresses(new RemoteSettings(List.of("https"), List.of()));
 
@@ -46,7 +44,7 @@ public class RemoteAddresses {
     }
 
     private final RemoteSettings settings;
-    private final List<Network> allowed;
+    private final List<Cidr> allowed;
 
     RemoteAddresses(RemoteSettings settings) {
         this.settings = settings;
@@ -96,7 +94,7 @@ public class RemoteAddresses {
     }
 
     boolean allowed(InetAddress address) {
-        if (allowed.stream().anyMatch(network -> contains(network, address))) {
+        if (allowed.stream().anyMatch(network -> network.contains(address))) {
             return true;
         }
         return !internal(address);
@@ -134,30 +132,11 @@ public class RemoteAddresses {
         return true;
     }
 
-    private static boolean contains(Network network, InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (bytes.length != network.address().length) {
-            return false;
-        }
-        int bits = bytes.length * 8;
-        BigInteger mask = network.prefix() == 0 ? BigInteger.ZERO
-                : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(bits - network.prefix())
-                        .shiftLeft(bits - network.prefix());
-        return new BigInteger(1, bytes).and(mask).equals(new BigInteger(1, network.address()).and(mask));
-    }
-
-    private static Network network(String cidr) {
-        String[] parts = cidr.strip().split("/", 2);
+    private static Cidr network(String cidr) {
         try {
-            byte[] address = InetAddress.getByName(parts[0]).getAddress();
-            int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : address.length * 8;
-            if (prefix < 0 || prefix > address.length * 8) {
-                throw new IllegalArgumentException("prefix out of range");
-            }
-            return new Network(address, prefix);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("agent.projects.remote.allowed-networks: '" + cidr
-                    + "' is not an address or an address/prefix (give IP addresses, not names)", e);
+            return Cidr.parse(cidr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("agent.projects.remote.allowed-networks: " + e.getMessage(), e);
         }
     }
 

@@ -55,7 +55,7 @@ abstract class ProjectApiContract {
     }
 
     @Test
-    void registersALocalRepositoryAndClonesItsWorkspaceWithinFiveSeconds() {
+    void registersALocalRepositoryAndClonesItsWorkspaceWithinFiveSeconds() throws Exception {
         GitRepositories.Repo repo = GitRepositories.withCommits(scratch.resolve("repo-" + UUID.randomUUID()), 3);
         String name = "billing-" + UUID.randomUUID();
 
@@ -78,6 +78,10 @@ abstract class ProjectApiContract {
         assertThat(project.at("/workspace/branch").asText()).isEqualTo("main");
         Path workspace = workspaces.of(id);
         assertThat(workspace.resolve("file-3.txt")).hasContent("line 3");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(workspace)))
+                .as("a workspace is the owner's alone").isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDirectory.root()))).isEqualTo("rwx------");
         assertThat(workspace.resolve("src/nested/Main.java")).exists();
 
         JsonNode page = http.get().uri("/api/projects?limit=500").exchange().expectStatus().isOk()

@@ -1,6 +1,5 @@
 package io.agentworkspace.auth.web;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +26,7 @@ import org.springframework.web.server.ServerWebExchange;
 import io.agentworkspace.auth.Pairings;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,10 +55,12 @@ class PairingController {
 
     private final Pairings pairings;
     private final String publicUrl;
+    private final ClientAddresses clients;
 
-    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl) {
+    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl, ClientAddresses clients) {
         this.pairings = pairings;
         this.publicUrl = publicUrl;
+        this.clients = clients;
     }
 
     @PostMapping(path = "/api/pairings", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -89,7 +91,7 @@ class PairingController {
 
     @PostMapping(path = "/api/pair", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Paired>> pair(@Valid @RequestBody RedeemRequest request, ServerWebExchange exchange) {
-        return pairings.redeem(request.code(), request.deviceName().strip(), clientIp(exchange))
+        return pairings.redeem(request.code(), request.deviceName().strip(), clients.of(exchange))
                 .map(issued -> ResponseEntity.status(201).cacheControl(CacheControl.noStore())
                         .body(new Paired(issued.token().tokenId(), issued.plaintext(), issued.token().name(),
                                 TokenController.wireNames(issued.token().abilities()), issued.token().issuedAt())));
@@ -101,11 +103,5 @@ class PairingController {
         }
         URI uri = exchange.getRequest().getURI();
         return uri.getScheme() + "://" + uri.getAuthority();
-    }
-
-    /** The peer's address; behind a proxy set server.forward-headers-strategy=native so it is the client's. */
-    private static String clientIp(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 }
