@@ -3,10 +3,11 @@ package io.agentworkspace.auth;
 import java.time.Clock;
 import java.time.Duration;
 
-import org.springframework.core.Ordered;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -18,13 +19,17 @@ import io.agentworkspace.infrastructure.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
- * Rate limits of the API ({@code agent.http.rate-limits}): a request with a valid token counts against its token,
- * one without against its client address ({@link ClientAddresses}, so behind a trusted proxy each client counts on
- * its own). Over the limit: 429 problem+json with {@code Retry-After}. Runs after authentication, in memory per
- * node (a request never waits for Redis); which routes are covered is documented on {@link HttpSettings.RateLimits}.
+ * Rate limits of the API ({@code agent.http.rate-limits}): a request with a valid token counts against its token
+ * (checked after authentication), one without an {@code Authorization} header against its client address
+ * ({@link ClientAddresses}, so behind a trusted proxy each client counts on its own; checked before it). A
+ * presented but invalid token is refused with 401 whatever its rate: guessing a 256-bit secret is hopeless. Over
+ * the limit: 429 problem+json with {@code Retry-After}. In memory per node, so a request never waits for Redis;
+ * the routes covered are listed on {@link HttpSettings.RateLimits}.
  */
-@Component
-class ApiRateLimits implements WebFilter, Ordered {
+@Configuration(proxyBeanMethods = false)
+@org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication(
+        type = org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type.REACTIVE)
+class ApiRateLimits {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
@@ -40,36 +45,49 @@ class ApiRateLimits implements WebFilter, Ordered {
         this.limiter = new InMemoryAttemptLimiter(clock, settings.rateLimits().maxTracked());
     }
 
-    /** After Spring Security (-100), so the caller's token is known. */
-    @Override
-    public int getOrder() {
-        return 0;
+    /** Before Spring Security (-100): anonymous requests per client address. */
+    @Bean
+    @Order(-150)
+    WebFilter anonymousRateLimit() {
+        return (exchange, chain) -> {
+            if (!settings.enabled() || !covered(exchange)
+                    || exchange.getRequest().getHeaders().containsKey(HttpHeaders.AUTHORIZATION)) {
+                return chain.filter(exchange);
+            }
+            return limited(exchange, chain, "api:ip:" + clients.of(exchange), settings.perAddressPerMinute());
+        };
     }
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    /** After Spring Security, when the caller's token is known: per token. */
+    @Bean
+    @Order(0)
+    WebFilter tokenRateLimit() {
+        return (exchange, chain) -> {
+            if (!settings.enabled() || !covered(exchange)) {
+                return chain.filter(exchange);
+            }
+            return exchange.getPrincipal()
+                    .filter(TokenAuthentication.class::isInstance)
+                    .flatMap(principal -> limited(exchange, chain, "api:token:" + principal.getName(),
+                            settings.perTokenPerMinute()))
+                    .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+        };
+    }
+
+    private Mono<Void> limited(ServerWebExchange exchange, WebFilterChain chain, String key, int perMinute) {
+        return limiter.attempt(key, perMinute, WINDOW).flatMap(decision -> {
+            if (decision.allowed()) {
+                return chain.filter(exchange);
+            }
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, decision.retryAfter().toSeconds() + 1)));
+            return problems.write(exchange, Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests",
+                    "Too many requests; retry after the time in Retry-After."), headers);
+        });
+    }
+
+    private static boolean covered(ServerWebExchange exchange) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!settings.enabled() || !covered(path)) {
-            return chain.filter(exchange);
-        }
-        return exchange.getPrincipal()
-                .filter(TokenAuthentication.class::isInstance)
-                .map(principal -> "api:token:" + principal.getName())
-                .map(key -> new Object[] {key, settings.perTokenPerMinute()})
-                .defaultIfEmpty(new Object[] {"api:ip:" + clients.of(exchange), settings.perAddressPerMinute()})
-                .flatMap(limit -> limiter.attempt((String) limit[0], (Integer) limit[1], WINDOW))
-                .flatMap(decision -> {
-                    if (decision.allowed()) {
-                        return chain.filter(exchange);
-                    }
-                    HttpHeaders headers = new HttpHeaders();
-                    headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, decision.retryAfter().toSeconds() + 1)));
-                    return problems.write(exchange, Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests",
-                            "Too many requests; retry after the time in Retry-After."), headers);
-                });
-    }
-
-    private static boolean covered(String path) {
         return (path.startsWith("/api/") && !path.equals("/api/pair")) || path.equals("/broadcasting/auth");
     }
 }

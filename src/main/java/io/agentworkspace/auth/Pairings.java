@@ -58,17 +58,19 @@ public class Pairings {
     private final int attemptsPerMinute;
     private final int attemptsPerMinuteTotal;
     private final PairingCodeKey codeKey;
+    private final TokenIssuance issuance;
     private final Duration attemptsRetention;
     private volatile reactor.core.Disposable pruning;
 
     Pairings(Commands commands, BlockingWork blocking, ApiTokens tokens, AttemptLimiter limiter, DatabaseClient db,
-             Clock clock, MeterRegistry meters, PairingCodeKey codeKey,
+             Clock clock, MeterRegistry meters, PairingCodeKey codeKey, TokenIssuance issuance,
              @Value("${agent.pairing.code-ttl:5m}") Duration codeTtl,
              @Value("${agent.pairing.attempts-per-minute:10}") int attemptsPerMinute,
              @Value("${agent.pairing.attempts-per-minute-total:300}") int attemptsPerMinuteTotal,
              @Value("${agent.pairing.attempts-retention:30d}") Duration attemptsRetention) {
         this.attemptsRetention = attemptsRetention;
         this.codeKey = codeKey;
+        this.issuance = issuance;
         this.attemptsPerMinuteTotal = attemptsPerMinuteTotal;
         this.commands = commands;
         this.blocking = blocking;
@@ -189,7 +191,8 @@ public class Pairings {
                 // the device's token lives in another read model: the phone must be locked out when this returns
                 .flatMap(view -> view.tokenId() == null ? Mono.empty()
                         : tokens.awaitState(view.tokenId(), token -> token.revokedAt() != null, READ_YOUR_WRITES))
-                .then();
+                // and the tokens it renewed into
+                .then(issuance.revokeIssuedBy("pairing:" + pairingId, by));
     }
 
     private Mono<PairingView> byId(String pairingId) {

@@ -50,7 +50,8 @@ import io.agentworkspace.support.TestServices;
  * limit, revocation and expiry taking effect at once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "agent.pairing.code-ttl=3s")
+        properties = {"agent.pairing.code-ttl=3s", "agent.http.rate-limits.per-token-per-minute=150",
+                "agent.http.rate-limits.per-address-per-minute=400"})
 @ActiveProfiles("mysql")
 @Import(AccessIT.UndeclaredRoute.class)
 class AccessIT {
@@ -215,7 +216,7 @@ class AccessIT {
                         assertThat(ability != null || HandlerAbilities.AUTHENTICATED.equals(rule))
                                 .as(http + " " + path + " declares an ability or isAuthenticated()").isTrue();
                     }
-                    if (mutating && !open) {
+                    if (mutating && !open && !HandlerAbilities.AUTHENTICATED.equals(rule)) {
                         assertThat(ability).as(http + " " + path + " declares an ability").isNotNull();
                         TokenIssuance.Issued lacking = "events:read".equals(ability) ? otherOutsider : outsider;
                         call(AdminToken.authorize(anonymous, lacking.plaintext()), http, path)
@@ -275,9 +276,104 @@ class AccessIT {
                 .expectStatus().isOk().expectBody(String.class).value(body -> assertThat(body).contains("/api/runs"));
     }
 
+    /** A child token never outlives its issuer: its expiry is capped, and revoking the issuer revokes it. */
+    @Test
+    void aChildTokenNeverOutlivesItsIssuer() {
+        Instant managerExpiry = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        TokenIssuance.Issued manager = issuance.issue("manager", EnumSet.of(Ability.TOKENS_MANAGE, Ability.PROJECTS_READ),
+                null, managerExpiry, "test").block();
+        WebTestClient asManager = AdminToken.authorize(anonymous, manager.plaintext());
+        asManager.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "longer", "abilities", List.of("projects:read"),
+                        "expiresAt", managerExpiry.plus(Duration.ofHours(1)).toString()))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-expiry");
+        JsonNode child = asManager.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "child", "abilities", List.of("projects:read"))).exchange()
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(Instant.parse(child.get("expiresAt").asText())).isEqualTo(managerExpiry);
+        WebTestClient asChild = AdminToken.authorize(anonymous, child.get("token").asText());
+        asChild.get().uri("/api/me").exchange().expectStatus().isOk();
+        admin.delete().uri("/api/tokens/" + manager.token().tokenId()).exchange().expectStatus().isNoContent();
+        asChild.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** The bootstrap admin token cannot be revoked by a token with fewer abilities, even one that manages tokens. */
+    @Test
+    void aNarrowerTokenCannotRevokeTheAdminToken() {
+        String adminToken = AdminToken.read(dataDirectory.root());
+        String adminId = adminToken.substring(3, adminToken.indexOf('.'));
+        TokenIssuance.Issued manager = issuance.issue("manager", EnumSet.of(Ability.TOKENS_MANAGE), null, null, "test")
+                .block();
+        AdminToken.authorize(anonymous, manager.plaintext()).delete().uri("/api/tokens/" + adminId).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/revocation-not-allowed");
+        admin.get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /** A paired phone's token expires by default and renews itself; revoking the pairing ends the renewed one too. */
+    @Test
+    void aDeviceTokenExpiresByDefaultAndRenews() {
+        JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("label", "renewing phone")).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode paired = pair(code.get("code").asText(), "phone").expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        WebTestClient phone = AdminToken.authorize(anonymous, paired.get("token").asText());
+        JsonNode me = phone.get().uri("/api/me").exchange().expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody();
+        assertThat(Instant.parse(me.get("expiresAt").asText()))
+                .isBetween(Instant.now().plus(Duration.ofDays(89)), Instant.now().plus(Duration.ofDays(91)));
+        JsonNode renewed = phone.post().uri("/api/me/renew").exchange().expectStatus().isCreated()
+                .expectHeader().cacheControl(org.springframework.http.CacheControl.noStore())
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        phone.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+        WebTestClient renewedPhone = AdminToken.authorize(anonymous, renewed.get("token").asText());
+        renewedPhone.get().uri("/api/me").exchange().expectStatus().isOk();
+        admin.delete().uri("/api/pairings/" + code.get("pairingId").asText()).exchange().expectStatus().isNoContent();
+        renewedPhone.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** Only a keyed hash of a pairing code is in the history: its plain SHA-256 (searchable) appears nowhere. */
+    @Test
+    void pairingCodesLeaveNoSearchableHashInTheHistory() throws Exception {
+        JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        String normalized = code.get("code").asText().replace("-", "");
+        String plainHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("pairing:" + normalized).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String payloads = String.join("\n", jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE payloadType LIKE "
+                + "'%PairingCodeIssued'", byte[].class).stream()
+                .map(bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).toList());
+        assertThat(payloads).contains(code.get("pairingId").asText()).doesNotContain(plainHash)
+                .doesNotContain(plainHash.substring(0, 16)).doesNotContain(normalized);
+        assertThat(String.join(",", jdbc.queryForList("SELECT code_hash_prefix FROM pairing_attempts", String.class)))
+                .doesNotContain(plainHash.substring(0, 8));
+    }
+
+    /** Past its per-token budget a token gets 429 with Retry-After; another token is not affected. */
+    @Test
+    void aTokenPastItsRateLimitGets429WithRetryAfter() {
+        TokenIssuance.Issued busy = issuance.issue("busy", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        WebTestClient client = AdminToken.authorize(anonymous, busy.plaintext());
+        int ok = 0;
+        for (int i = 0; i < 150; i++) {
+            ok += client.get().uri("/api/me").exchange().returnResult(String.class).getStatus().value() == 200 ? 1 : 0;
+        }
+        assertThat(ok).isEqualTo(150);
+        client.get().uri("/api/me").exchange().expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
+        TokenIssuance.Issued calm = issuance.issue("calm", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        AdminToken.authorize(anonymous, calm.plaintext()).get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
     @Test
     void aPhonePairsOnceWithACodeThatExpires() throws InterruptedException {
         int attemptsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class);
+        int pairedBefore = jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome = 'paired'",
+                Integer.class);
         JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("label", "Maria's phone")).exchange().expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
@@ -312,7 +408,7 @@ class AccessIT {
         Thread.sleep(3200);
         pair(late.get("code").asText(), "too late").expectStatus().isBadRequest();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome = 'paired'", Integer.class))
-                .isEqualTo(1);
+                .isEqualTo(pairedBefore + 1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class) - attemptsBefore)
                 .as("every attempt recorded: the pairing, the reused code, the expired one").isEqualTo(3);
     }
