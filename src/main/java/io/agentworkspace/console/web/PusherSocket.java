@@ -33,7 +33,6 @@ import reactor.util.concurrent.Queues;
  */
 final class PusherSocket {
 
-    static final int MAX_SUBSCRIPTIONS = 100;
     static final int UNAUTHORIZED = 4009;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
@@ -85,7 +84,7 @@ final class PusherSocket {
     }
 
     Flux<WebSocketMessage> outbound() {
-        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, MAX_SUBSCRIPTIONS + 1, 32));
+        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, context.settings().maxSubscriptionsPerConnection() + 1, 32));
     }
 
     void connected(long activityTimeoutSeconds) {
@@ -134,8 +133,8 @@ final class PusherSocket {
         if (subscriptions.containsKey(channel)) {
             return;
         }
-        if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-            error(null, "At most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
+        if (subscriptions.size() >= context.settings().maxSubscriptionsPerConnection()) {
+            error(null, "At most " + context.settings().maxSubscriptionsPerConnection() + " subscriptions per connection");
             return;
         }
         String channelData = data.path("channel_data").isTextual() ? data.path("channel_data").textValue() : null;
