@@ -66,11 +66,13 @@ class ApiRateLimits {
             if (!settings.enabled() || !covered(exchange)) {
                 return chain.filter(exchange);
             }
+            // the chain's Mono<Void> is empty when it completes: decide first, then run the chain exactly once
             return exchange.getPrincipal()
                     .filter(TokenAuthentication.class::isInstance)
-                    .flatMap(principal -> limited(exchange, chain, "api:token:" + principal.getName(),
-                            settings.perTokenPerMinute()))
-                    .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+                    .map(principal -> java.util.Optional.of("api:token:" + principal.getName()))
+                    .defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(key -> key.isEmpty() ? chain.filter(exchange)
+                            : limited(exchange, chain, key.get(), settings.perTokenPerMinute()));
         };
     }
 
