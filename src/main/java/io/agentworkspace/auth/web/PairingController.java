@@ -39,6 +39,12 @@ class PairingController {
 
     record IssueRequest(@Nullable @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*",
             message = "must not contain control characters") String label) {
+
+        /** Unknown fields are refused rather than ignored: a request that says more than it may is not guessed at. */
+        @com.fasterxml.jackson.annotation.JsonAnySetter
+        void refuse(String name, Object value) {
+            throw new IllegalArgumentException("a pairing request has no field " + name);
+        }
     }
 
     record RedeemRequest(@NotBlank @Size(max = 32) String code,
