@@ -31,10 +31,7 @@ class WorkspaceArchiveTest {
     /** 64 MiB of zeros compress to a few KB: past the byte cap the extraction is refused. */
     @Test
     void anArchiveThatExpandsPastTheByteCapIsRefused() throws Exception {
-        Path archive = temp.resolve("bomb.tar.gz");
-        try (OutputStream out = Files.newOutputStream(archive);
-             GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
+        Path archive = tarOf(temp.resolve("bomb.tar.gz"), tar -> {
             TarArchiveEntry entry = new TarArchiveEntry("zeros.bin", true);
             entry.setSize(64L << 20);
             tar.putArchiveEntry(entry);
@@ -43,7 +40,7 @@ class WorkspaceArchiveTest {
                 tar.write(block);
             }
             tar.closeArchiveEntry();
-        }
+        });
         assertThat(Files.size(archive)).isLessThan(1 << 20);
         Path target = temp.resolve("bomb-target");
         assertThatThrownBy(() -> WorkspaceArchive.extract(archive, target, new WorkspaceArchive.Limits(8L << 20, 1000)))
@@ -53,17 +50,14 @@ class WorkspaceArchiveTest {
 
     @Test
     void anArchiveWithMoreEntriesThanTheCapIsRefused() throws Exception {
-        Path archive = temp.resolve("many.tar.gz");
-        try (OutputStream out = Files.newOutputStream(archive);
-             GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
+        Path archive = tarOf(temp.resolve("many.tar.gz"), tar -> {
             for (int i = 0; i < 500; i++) {
                 TarArchiveEntry entry = new TarArchiveEntry("d/f" + i, true);
                 entry.setSize(0);
                 tar.putArchiveEntry(entry);
                 tar.closeArchiveEntry();
             }
-        }
+        });
         assertThatThrownBy(() -> WorkspaceArchive.extract(archive, temp.resolve("many-target"),
                 new WorkspaceArchive.Limits(1L << 30, 100)))
                 .isInstanceOf(WorkspaceArchive.Corrupt.class).hasMessageContaining("more than 100 entries");
@@ -73,28 +67,13 @@ class WorkspaceArchiveTest {
     void linksWhoseTargetsLeaveTheWorkspaceAreRefusedAndInsideOnesKept() throws Exception {
         for (String[] link : new String[][] {{"escape", "/etc"}, {"up", "../outside"}, {"a/b/deep", "../../../x"},
                 {"dot", ".."}}) {
-            Path archive = temp.resolve("link-" + Math.abs(link[0].hashCode()) + ".tar.gz");
-            try (OutputStream out = Files.newOutputStream(archive);
-                 GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
-                TarArchiveEntry entry = new TarArchiveEntry(link[0], TarConstants.LF_SYMLINK);
-                entry.setLinkName(link[1]);
-                tar.putArchiveEntry(entry);
-                tar.closeArchiveEntry();
-            }
+            Path archive = tarOf(temp.resolve("link-" + Math.abs(link[0].hashCode()) + ".tar.gz"),
+                    tar -> link(tar, link[0], link[1]));
             Path target = temp.resolve("link-target-" + Math.abs(link[0].hashCode()));
             assertThatThrownBy(() -> WorkspaceArchive.extract(archive, target, GENEROUS)).as(link[0] + " -> " + link[1])
                     .isInstanceOf(WorkspaceArchive.Corrupt.class).hasMessageContaining("leaves the workspace");
         }
-        Path archive = temp.resolve("link-inside.tar.gz");
-        try (OutputStream out = Files.newOutputStream(archive);
-             GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
-            TarArchiveEntry entry = new TarArchiveEntry("a/b/sibling", TarConstants.LF_SYMLINK);
-            entry.setLinkName("../../notes");
-            tar.putArchiveEntry(entry);
-            tar.closeArchiveEntry();
-        }
+        Path archive = tarOf(temp.resolve("link-inside.tar.gz"), tar -> link(tar, "a/b/sibling", "../../notes"));
         Path target = temp.resolve("inside-target");
         WorkspaceArchive.extract(archive, target, GENEROUS);
         assertThat(Files.readSymbolicLink(target.resolve("a/b/sibling"))).isEqualTo(Path.of("../../notes"));
@@ -156,6 +135,28 @@ class WorkspaceArchiveTest {
         assertThat(outside).isEmptyDirectory();
         assertThat(Files.isSymbolicLink(target.resolve("escape"))).isFalse();
         assertThat(Path.of("/tmp/evil-absolute.txt")).doesNotExist();
+    }
+
+    interface Entries {
+        void write(TarArchiveOutputStream tar) throws Exception;
+    }
+
+    /** A tar.gz archive with the entries {@code entries} writes. */
+    private static Path tarOf(Path archive, Entries entries) throws Exception {
+        try (OutputStream out = Files.newOutputStream(archive);
+             GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            entries.write(tar);
+        }
+        return archive;
+    }
+
+    private static void link(TarArchiveOutputStream tar, String name, String target) throws Exception {
+        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+        entry.setLinkName(target);
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
     }
 
     /** An archive with one file entry, optionally preceded by a link named "escape" to {@code linkTarget}. */
