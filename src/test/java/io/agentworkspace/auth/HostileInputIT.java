@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.FluxExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
@@ -87,8 +87,6 @@ class HostileInputIT {
             "{\"" + "k".repeat(10) + "\":\"" + "v".repeat(3 * 1024 * 1024) + "\"}");
 
     @Test
-    @org.junit.jupiter.api.Disabled("open findings: of 1143 cases, 4 get no answer within 15 s (a 20 KB header on "
-            + "GET /api/runs, /api/secrets/x, /api/events; GET /api/console/stream?channel=..); see the issue 13 report")
     void everyRouteAndTheWebSocketRefuseHostileInputWithout5xxOrAnyChange() throws Exception {
         anonymous = anonymous.mutate().responseTimeout(Duration.ofSeconds(15)).build();
         WebTestClient admin = AdminToken.authorize(anonymous, AdminToken.read(data.root()));
@@ -166,19 +164,30 @@ class HostileInputIT {
                 request = request.header(header.getKey(), header.getValue());
             }
         }
-        EntityExchangeResult<byte[]> result;
+        WebTestClient.RequestHeadersSpec<?> ready = body == null ? request
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        FluxExchangeResult<byte[]> result;
+        String text;
         try {
-            result = body == null ? request.exchange().expectBody().returnResult()
-                    : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectBody().returnResult();
+            result = ready.exchange().returnResult(byte[].class);
+            MediaType type = result.getResponseHeaders().getContentType();
+            if (type != null && (type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                    || type.isCompatibleWith(MediaType.APPLICATION_NDJSON))) {
+                // a stream the request was entitled to (a valid channel name, say) never ends: its head is the answer
+                result.getResponseBody().subscribe().dispose();
+                text = "";
+            } else {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                result.getResponseBody().doOnNext(bytes::writeBytes).blockLast(Duration.ofSeconds(15));
+                text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
         } catch (IllegalStateException timedOut) {
             return new Outcome(0, "", "no answer within the client's timeout: " + method + " " + path.substring(0,
                     Math.min(120, path.length())) + " auth=" + (authorization == null ? "-" : authorization.substring(0,
                     Math.min(12, authorization.length()))));
         }
         MediaType type = result.getResponseHeaders().getContentType();
-        byte[] bytes = result.getResponseBody();
-        return new Outcome(result.getStatus().value(), type == null ? "" : type.toString(),
-                bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        return new Outcome(result.getStatus().value(), type == null ? "" : type.toString(), text);
     }
 
     private static void check(List<String> failures, Map<String, Integer> counts, String key, boolean must4xx,
@@ -186,7 +195,7 @@ class HostileInputIT {
         counts.merge(key, 1, Integer::sum);
         boolean is4xx = outcome.status() >= 400 && outcome.status() < 500;
         boolean problem = outcome.contentType().startsWith("application/problem+json");
-        if (outcome.status() == 0 || outcome.status() >= 500 || (must4xx && !is4xx) || (is4xx && !problem && outcome.status() != 431)
+        if (outcome.status() == 0 || outcome.status() >= 500 || (must4xx && !is4xx) || (is4xx && !problem)
                 || outcome.body().contains("\tat ") || outcome.body().contains("Exception")) {
             failures.add(key + " -> " + outcome.status() + " " + outcome.contentType() + " "
                     + outcome.body().substring(0, Math.min(200, outcome.body().length())));
