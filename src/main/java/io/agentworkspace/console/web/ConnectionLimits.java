@@ -8,9 +8,12 @@ import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Long-lived console connections (WebSocket, SSE) counted per client address and per token, so one client cannot
- * hold the node's memory and file descriptors. {@link #open} takes a place or refuses; the returned handle gives
- * it back once. Counters vanish at zero, so the map holds only keys with open connections.
+ * Long-lived console connections (WebSocket, SSE) counted per client address and per token, both transports
+ * together, so one client cannot hold the node's memory and file descriptors. A WebSocket carries no bearer token:
+ * it counts against a token while it holds a subscription whose signed {@code channel_data} names that token (the
+ * token that asked {@code /broadcasting/auth} for it), once however many of its channels are bound to the token.
+ * {@link #forAddress} and {@link #forToken} take a place or refuse; the returned handle gives it back once. Counters
+ * vanish at zero, so the map holds only keys with open connections.
  */
 @Component
 class ConnectionLimits {
@@ -22,9 +25,20 @@ class ConnectionLimits {
 
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
-    /** @return the place, or null when {@code key} already holds {@code max} connections */
+    /** @return the place, or null when the address already holds {@code max} connections */
     @Nullable
-    Place open(String key, int max) {
+    Place forAddress(String address, int max) {
+        return open("address:" + address, max);
+    }
+
+    /** @return the place, or null when the token already holds {@code max} connections */
+    @Nullable
+    Place forToken(String tokenId, int max) {
+        return open("token:" + tokenId, max);
+    }
+
+    @Nullable
+    private Place open(String key, int max) {
         boolean[] taken = new boolean[1];
         open.compute(key, (k, count) -> {
             AtomicInteger current = count == null ? new AtomicInteger() : count;
@@ -43,10 +57,5 @@ class ConnectionLimits {
                 open.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
             }
         };
-    }
-
-    int count(String key) {
-        AtomicInteger count = open.get(key);
-        return count == null ? 0 : count.get();
     }
 }

@@ -92,9 +92,9 @@ class ConsoleStreamController {
         Backlog backlog = new Backlog(nativeRequest instanceof Connection connection ? connection.channel() : null,
                 settings.subscriberPendingBytes(), settings.closeGrace());
         return checked.then(Mono.defer(() -> {
-            ConnectionLimits.Place byToken = limits.open("sse:token:" + caller.tokenId(), settings.maxConnectionsPerToken());
+            ConnectionLimits.Place byToken = limits.forToken(caller.tokenId(), settings.maxConnectionsPerToken());
             ConnectionLimits.Place byAddress = byToken == null ? null
-                    : limits.open("sse:ip:" + clients.of(exchange), settings.maxConnectionsPerAddress());
+                    : limits.forAddress(clients.of(exchange), settings.maxConnectionsPerAddress());
             if (byAddress == null) {
                 if (byToken != null) {
                     byToken.close();

@@ -61,7 +61,7 @@ class PusherWebSocketConfiguration {
                     return problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN, "origin-not-allowed",
                             "This origin may not open the console WebSocket (agent.console.allowed-origins)."), null);
                 }
-                ConnectionLimits.Place place = limits.open("ws:ip:" + clients.of(exchange),
+                ConnectionLimits.Place place = limits.forAddress(clients.of(exchange),
                         settings.maxConnectionsPerAddress());
                 if (place == null) {
                     HttpHeaders headers = new HttpHeaders();
