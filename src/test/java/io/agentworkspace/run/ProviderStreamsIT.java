@@ -27,6 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.AgentProcesses;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -279,15 +280,12 @@ class ProviderStreamsIT {
                 .until(() -> Files.exists(claude.record.resolve("child")) && !claude.recorded("child").isEmpty()
                         && RunsApi.streamedText(RunsApi.console(http, slow)).contains("I will create"));
         // the fake runs in its own pid namespace, so what it recorded are not host pids: find its tree from here
-        List<ProcessHandle> tree = ProcessHandle.allProcesses()
-                .filter(process -> process.info().commandLine().orElse("").contains(claude.executable.toString()))
-                .flatMap(process -> java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants()))
-                .distinct().toList();
+        List<ProcessHandle> tree = AgentProcesses.of(claude.executable);
         assertThat(tree).as("the sandbox, the script and its sleeping child").hasSizeGreaterThanOrEqualTo(3);
         long asked = System.nanoTime();
         http.post().uri("/api/runs/" + slow + "/cancel").exchange().expectStatus().isAccepted();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> tree.stream().allMatch(ProviderStreamsIT::ended));
+                .until(() -> AgentProcesses.allEnded(tree, claude.executable));
         assertThat((System.nanoTime() - asked) / 1_000_000).as("cancel to process tree gone, ms").isLessThan(1000);
         assertThat(RunsApi.awaitEnded(http, slow, Duration.ofSeconds(5)).get("state").asText()).isEqualTo("cancelled");
         Files.delete(claude.record.resolve("child"));
@@ -371,15 +369,6 @@ class ProviderStreamsIT {
      * Dead, or a zombie: an orphaned grandchild is reaped by PID 1, which on these VMs takes its time; a zombie runs
      * nothing and holds nothing.
      */
-    private static boolean ended(ProcessHandle process) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException gone) {
-            return true;
-        }
-    }
-
     private void setSecret(String name, String value) {
         http.put().uri("/api/secrets/" + name).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("value", value))
                 .exchange().expectStatus().value(status -> assertThat(status).isIn(200, 201));

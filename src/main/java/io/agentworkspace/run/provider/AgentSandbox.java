@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The operating-system boundary around an agent subprocess (Claude Code). With {@link Mode#BWRAP} the process runs
@@ -30,6 +32,8 @@ public final class AgentSandbox {
     private static final List<String> SYSTEM_FILES = List.of("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
             "/etc/passwd", "/etc/group", "/etc/localtime", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
             "/etc/ld.so.cache");
+
+    private static final Duration UNCONFINED_GRACE = Duration.ofMillis(400);
 
     private final Mode mode;
     private final Path bwrap;
@@ -103,6 +107,36 @@ public final class AgentSandbox {
         wrapped.add(executable.toString());
         wrapped.addAll(command.subList(1, command.size()));
         return wrapped;
+    }
+
+    /**
+     * Ends a process started through {@link #wrap} and everything it started, at once. Under bubblewrap the process
+     * is the sandbox: SIGKILL to it makes the kernel kill the sandbox's init ({@code --die-with-parent}) and with it
+     * every process of its pid namespace, however many the agent forked and whatever signals it ignores; no process
+     * table is walked, and the agent gets no grace period to keep writing in. Unconfined, the tree as it is now is
+     * asked to stop (TERM) and killed after a short grace.
+     */
+    public void end(Process process) {
+        if (mode == Mode.BWRAP) {
+            process.destroyForcibly();
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        Thread killer = new Thread(() -> {
+            long deadline = System.nanoTime() + UNCONFINED_GRACE.toNanos();
+            for (ProcessHandle handle : tree) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                try {
+                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (Exception stillAlive) {
+                    handle.destroyForcibly();
+                }
+            }
+        }, "agent-sandbox-end");
+        killer.setDaemon(true);
+        killer.start();
     }
 
     /** The real file an executable name stands for: looked up on the PATH when it has no slash. */

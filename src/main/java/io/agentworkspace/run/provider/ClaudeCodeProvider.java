@@ -46,7 +46,6 @@ public final class ClaudeCodeProvider implements AgentProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> WRITING_TOOLS = Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
-    private static final long GRACE_MS = 400;
 
     private static final String USER_SETTINGS = "{\"disableAllHooks\": true, \"enableAllProjectMcpServers\": false}\n";
 
@@ -132,7 +131,7 @@ public final class ClaudeCodeProvider implements AgentProvider {
         AtomicBoolean stopped = new AtomicBoolean();
         sink.onDispose(() -> {
             stopped.set(true);
-            stop(process);
+            sandbox.end(process);
         });
         Thread reader = new Thread(() -> read(process, request, sink, stopped), "claude-code-" + request.runId());
         reader.setDaemon(true);
@@ -285,25 +284,5 @@ public final class ClaudeCodeProvider implements AgentProvider {
             Thread.currentThread().interrupt();
             return -1;
         }
-    }
-
-    /** TERM to the process and everything it started, KILL to whatever is left after a short grace. */
-    static void stop(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        Thread killer = new Thread(() -> {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
-            for (ProcessHandle handle : tree) {
-                long left = Math.max(0, deadline - System.nanoTime());
-                try {
-                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (Exception stillAlive) {
-                    handle.destroyForcibly();
-                }
-            }
-        }, "claude-code-stop");
-        killer.setDaemon(true);
-        killer.start();
     }
 }
