@@ -51,7 +51,9 @@ import io.agentworkspace.support.TestServices;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"agent.pairing.code-ttl=3s", "agent.http.rate-limits.per-token-per-minute=150",
-                "agent.http.rate-limits.per-address-per-minute=400"})
+                "agent.http.rate-limits.per-address-per-minute=400",
+                // as behind the shipped LiteSpeed: the proxy on loopback appends the client it saw
+                "agent.http.trusted-proxies=127.0.0.1/32"})
 @ActiveProfiles("mysql")
 @Import(AccessIT.UndeclaredRoute.class)
 class AccessIT {
@@ -88,6 +90,8 @@ class AccessIT {
     RedisDatabase cache;
     @Autowired
     ApplicationContext context;
+    @Autowired
+    Pairings pairings;
 
     WebTestClient admin;
 
@@ -388,6 +392,65 @@ class AccessIT {
                 .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
         TokenIssuance.Issued calm = issuance.issue("calm", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
         AdminToken.authorize(anonymous, calm.plaintext()).get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * Behind a trusted proxy every request comes from the proxy's address: each client is still limited on its
+     * own, by the address the proxy appended to X-Forwarded-For; the entries a client writes itself (the left-most)
+     * are never taken on trust, so a throttled client cannot name itself anew.
+     */
+    @Test
+    void behindATrustedProxyEachClientIsLimitedOnItsOwnAndSpoofedEntriesAreIgnored() {
+        for (String client : List.of("203.0.113.10", "203.0.113.11", "203.0.113.13")) {
+            cache.commands().del("ratelimit:pair:ip:" + client).block();
+        }
+        for (int i = 1; i <= 10; i++) {
+            pairVia("203.0.113.10", "YYYY-YY" + String.format("%02d", i)).expectStatus().isBadRequest();
+        }
+        pairVia("203.0.113.10", "YYYY-YY11").expectStatus().isEqualTo(429);
+        // another client behind the same proxy is not locked out
+        pairVia("203.0.113.11", "YYYY-YY12").expectStatus().isBadRequest();
+        // the throttled client writes a fresh address first: the proxy's entry, the right-most, still names it
+        pairVia("198.51.100.99, 203.0.113.10", "YYYY-YY13").expectStatus().isEqualTo(429);
+        // a client claiming to be the throttled one is counted as what the proxy saw
+        pairVia("203.0.113.10, 203.0.113.13", "YYYY-YY14").expectStatus().isBadRequest();
+    }
+
+    private WebTestClient.ResponseSpec pairVia(String forwardedFor, String code) {
+        return anonymous.post().uri("/api/pair").header("X-Forwarded-For", forwardedFor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code, "deviceName", "guesser")).exchange();
+    }
+
+    /** Requests without a token are limited per client address: 429 with Retry-After past the budget. */
+    @Test
+    void anonymousRequestsPastTheAddressBudgetGet429WithRetryAfter() {
+        int status = 0;
+        for (int i = 0; i <= 400 && status != 429; i++) {
+            status = anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.20").exchange()
+                    .returnResult(String.class).getStatus().value();
+        }
+        assertThat(status).as("within 401 requests of one address").isEqualTo(429);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.20").exchange().expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.21").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** Attempts older than the retention are deleted; newer ones stay. */
+    @Test
+    void oldPairingAttemptsArePruned() {
+        jdbc.update("INSERT INTO pairing_attempts (attempted_at, client_ip, code_hash_prefix, outcome) VALUES (?, ?, ?, ?)",
+                utc(Instant.now().minus(Duration.ofDays(31))), "203.0.113.30", "00000000", "unknown-code");
+        jdbc.update("INSERT INTO pairing_attempts (attempted_at, client_ip, code_hash_prefix, outcome) VALUES (?, ?, ?, ?)",
+                utc(Instant.now().minus(Duration.ofDays(29))), "203.0.113.31", "00000000", "unknown-code");
+        assertThat(pairings.pruneAttemptsOlderThan(Duration.ofDays(30)).block()).isGreaterThanOrEqualTo(1L);
+        assertThat(jdbc.queryForList("SELECT client_ip FROM pairing_attempts WHERE client_ip LIKE '203.0.113.3%'", String.class))
+                .containsExactly("203.0.113.31");
+    }
+
+    /** The table's times are UTC, as the service writes them. */
+    private static java.sql.Timestamp utc(Instant at) {
+        return java.sql.Timestamp.valueOf(java.time.LocalDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
     }
 
     @Test
