@@ -17,7 +17,8 @@ set -euo pipefail
 jar="${1:?usage: deploy/release.sh <agent-workspace.jar> [app-dir]}"
 app="${2:-${AGENT_APP_DIR:-/var/www/agent-workspace}}"
 restart="${AGENT_RESTART_CMD:-systemctl restart agent-workspace}"
-ready_url="${AGENT_READY_URL:-http://127.0.0.1:8080/actuator/health/readiness}"
+# health lives on the management port (loopback, AGENT_MANAGEMENT_PORT), never on the proxied API port
+ready_url="${AGENT_READY_URL:-http://127.0.0.1:${AGENT_MANAGEMENT_PORT:-8081}/actuator/health/readiness}"
 ready_timeout="${AGENT_READY_TIMEOUT:-90}"
 keep="${AGENT_KEEP_RELEASES:-5}"
 

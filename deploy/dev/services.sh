@@ -29,6 +29,8 @@ install() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v curl >/dev/null || missing+=(curl)
   command -v git >/dev/null || missing+=(git)
+  # the sandbox agent subprocesses (claude-code) run in; the suite checks it confines them
+  command -v bwrap >/dev/null || missing+=(bubblewrap)
   # the suite's real clients (pusher-js, eventsource) and the S3-compatible server are npm packages
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)

@@ -1,33 +1,43 @@
 package io.agentworkspace.auth;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.resource.ResourceWebHandler;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Checks the ability a handler demands ({@code @PreAuthorize("hasAuthority('…')")}) in the security filter chain,
- * before the request body is read or validated: a caller without the ability gets 403 whatever it sent, and
- * learns nothing from validation errors. The annotation stays the single place a route declares its ability, and
- * method security enforces it again on the handler itself.
+ * Deny-by-default authorization of every route, in the security filter chain, before the request body is read:
+ * the handler a request maps to (found through the same handler mappings, in the same order, as the dispatcher)
+ * must declare {@code @PreAuthorize("hasAuthority('<ability>')")}, and the caller hold that ability, or
+ * {@code @PreAuthorize("isAuthenticated()")}. A handler that declares neither is refused (403), whatever the
+ * caller holds; endpoints that take no token are declared in a {@link PublicEndpoints} bean and never get here.
+ * Static resources (the Control Center's files) are served to any valid token. A request no mapping knows
+ * passes, so it gets its 404. The annotation stays the single place a route declares its ability; method
+ * security enforces it again on the handler itself.
  */
 final class HandlerAbilities implements ReactiveAuthorizationManager<AuthorizationContext> {
 
-    private static final Pattern AUTHORITY = Pattern.compile("hasAuthority\\('([^']+)'\\)");
+    static final String AUTHENTICATED = "isAuthenticated()";
+    private static final Pattern AUTHORITY = Pattern.compile("^hasAuthority\\('([^']+)'\\)$");
 
-    private final RequestMappingHandlerMapping handlers;
+    private final ObjectProvider<HandlerMapping> mappings;
+    private volatile List<HandlerMapping> ordered;
 
-    HandlerAbilities(RequestMappingHandlerMapping handlers) {
-        this.handlers = handlers;
+    HandlerAbilities(ObjectProvider<HandlerMapping> mappings) {
+        this.mappings = mappings;
     }
 
     @Override
@@ -35,24 +45,50 @@ final class HandlerAbilities implements ReactiveAuthorizationManager<Authorizati
         return authentication
                 .filter(Authentication::isAuthenticated)
                 .filter(TokenAuthentication.class::isInstance)
-                .flatMap(caller -> handlers.getHandler(context.getExchange())
-                        .map(handler -> new AuthorizationDecision(required(handler)
-                                .map(ability -> caller.getAuthorities().stream()
-                                        .anyMatch(granted -> granted.getAuthority().equals(ability)))
-                                .orElse(true)))
+                .flatMap(caller -> Flux.fromIterable(mappings())
+                        .concatMap(mapping -> mapping.getHandler(context.getExchange()))
+                        .next()
+                        .map(handler -> new AuthorizationDecision(allows(handler, caller)))
                         .defaultIfEmpty(new AuthorizationDecision(true)))
                 .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
-    static Optional<String> required(Object handler) {
+    private List<HandlerMapping> mappings() {
+        List<HandlerMapping> current = ordered;
+        if (current == null) {
+            current = mappings.orderedStream().toList();
+            ordered = current;
+        }
+        return current;
+    }
+
+    private static boolean allows(Object handler, Authentication caller) {
+        if (handler instanceof ResourceWebHandler) {
+            return true;
+        }
+        Optional<String> rule = rule(handler);
+        if (rule.isEmpty()) {
+            return false;
+        }
+        if (rule.get().equals(AUTHENTICATED)) {
+            return true;
+        }
+        Optional<String> ability = required(handler);
+        return ability.isPresent() && caller.getAuthorities().stream()
+                .anyMatch(granted -> granted.getAuthority().equals(ability.get()));
+    }
+
+    /** The handler's {@code @PreAuthorize} expression, if it declares one. */
+    static Optional<String> rule(Object handler) {
         if (!(handler instanceof HandlerMethod method)) {
             return Optional.empty();
         }
         PreAuthorize rule = method.getMethodAnnotation(PreAuthorize.class);
-        if (rule == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = AUTHORITY.matcher(rule.value());
-        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        return rule == null ? Optional.empty() : Optional.of(rule.value().strip());
+    }
+
+    /** The ability a handler demands, if it demands one. */
+    static Optional<String> required(Object handler) {
+        return rule(handler).map(AUTHORITY::matcher).filter(Matcher::matches).map(matcher -> matcher.group(1));
     }
 }

@@ -21,7 +21,7 @@ class Pairing {
 
     @AggregateIdentifier
     private String pairingId;
-    private String codeSha256;
+    private String codeHmac;
     private Instant expiresAt;
     private boolean used;
     private boolean revoked;
@@ -32,13 +32,15 @@ class Pairing {
 
     @CommandHandler
     Pairing(PairingCommands.IssuePairingCode command, Clock clock) {
-        apply(new PairingCodeIssued(command.pairingId(), command.codeSha256(), command.label(), command.expiresAt(),
+        apply(new PairingCodeIssued(command.pairingId(), command.codeHmac(), command.label(), command.expiresAt(),
                 clock.instant(), command.issuedBy()));
     }
 
     /** Records the redemption; the caller creates the device's token in the same unit of work. */
     void redeem(PairingCommands.RedeemPairing command, Instant now) {
-        if (used || revoked || !now.isBefore(expiresAt) || !codeSha256.equals(command.codeSha256())) {
+        if (used || revoked || !now.isBefore(expiresAt) || codeHmac.isEmpty()
+                || !java.security.MessageDigest.isEqual(codeHmac.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        command.codeHmac().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
             throw RejectedCommand.invalid("invalid-pairing-code", "code", UNUSABLE);
         }
         apply(new DevicePaired(pairingId, command.deviceName(), command.tokenId(), now));
@@ -56,7 +58,7 @@ class Pairing {
     @EventSourcingHandler
     void on(PairingCodeIssued event) {
         pairingId = event.pairingId();
-        codeSha256 = event.codeSha256();
+        codeHmac = event.codeHmac();
         expiresAt = event.expiresAt();
     }
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Pairing codes: 8 characters of Crockford's base32 (40 random bits), shown as {@code XXXX-XXXX}; typed back in
- * any case, with or without the dash, and with O/I/L read as 0/1/1. Only their SHA-256 is stored.
+ * any case, with or without the dash, and with O/I/L read as 0/1/1. Only a keyed hash is stored ({@link PairingCodeKey}).
  */
 final class PairingCodes {
 
@@ -41,7 +41,4 @@ final class PairingCodes {
         return Optional.of(code);
     }
 
-    static String sha256(String normalized) {
-        return TokenSecrets.sha256("pairing:" + normalized);
-    }
 }

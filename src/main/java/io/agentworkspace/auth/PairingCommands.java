@@ -11,11 +11,11 @@ final class PairingCommands {
     private PairingCommands() {
     }
 
-    record IssuePairingCode(String pairingId, String codeSha256, @Nullable String label, Instant expiresAt,
+    record IssuePairingCode(String pairingId, String codeHmac, @Nullable String label, Instant expiresAt,
                             String issuedBy) {
     }
 
-    record RedeemPairing(@TargetAggregateIdentifier String pairingId, String codeSha256, String deviceName,
+    record RedeemPairing(@TargetAggregateIdentifier String pairingId, String codeHmac, String deviceName,
                          String tokenId, String secretSha256) {
     }
 

@@ -21,10 +21,15 @@ class PairingDesk {
     private final Repository<ApiToken> tokens;
     private final Clock clock;
 
-    PairingDesk(Repository<Pairing> pairings, Repository<ApiToken> tokens, Clock clock) {
+    private final java.time.Duration deviceTokenTtl;
+
+    PairingDesk(Repository<Pairing> pairings, Repository<ApiToken> tokens, Clock clock,
+                @org.springframework.beans.factory.annotation.Value("${agent.pairing.device-token-ttl:90d}")
+                java.time.Duration deviceTokenTtl) {
         this.pairings = pairings;
         this.tokens = tokens;
         this.clock = clock;
+        this.deviceTokenTtl = deviceTokenTtl;
     }
 
     @CommandHandler
@@ -32,7 +37,7 @@ class PairingDesk {
         Aggregate<Pairing> pairing = load(command.pairingId());
         pairing.execute(p -> p.redeem(command, clock.instant()));
         tokens.newInstance(() -> new ApiToken(new IssueApiToken(command.tokenId(), command.deviceName(),
-                Preset.MOBILE.abilities(), Preset.MOBILE, command.secretSha256(), null,
+                Preset.MOBILE.abilities(), Preset.MOBILE, command.secretSha256(), clock.instant().plus(deviceTokenTtl),
                 "pairing:" + command.pairingId()), clock));
     }
 

@@ -29,7 +29,7 @@ class PairingProjection {
     void on(PairingCodeIssued event) {
         jdbc.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
-                event.pairingId(), event.codeSha256(), event.label(), utc(event.expiresAt()), utc(event.issuedAt()),
+                event.pairingId(), event.codeHmac(), event.label(), utc(event.expiresAt()), utc(event.issuedAt()),
                 event.issuedBy());
     }
 

@@ -56,11 +56,22 @@ public class Pairings {
     private final MeterRegistry meters;
     private final Duration codeTtl;
     private final int attemptsPerMinute;
+    private final int attemptsPerMinuteTotal;
+    private final PairingCodeKey codeKey;
+    private final TokenIssuance issuance;
+    private final Duration attemptsRetention;
+    private volatile reactor.core.Disposable pruning;
 
     Pairings(Commands commands, BlockingWork blocking, ApiTokens tokens, AttemptLimiter limiter, DatabaseClient db,
-             Clock clock, MeterRegistry meters,
+             Clock clock, MeterRegistry meters, PairingCodeKey codeKey, TokenIssuance issuance,
              @Value("${agent.pairing.code-ttl:5m}") Duration codeTtl,
-             @Value("${agent.pairing.attempts-per-minute:10}") int attemptsPerMinute) {
+             @Value("${agent.pairing.attempts-per-minute:10}") int attemptsPerMinute,
+             @Value("${agent.pairing.attempts-per-minute-total:300}") int attemptsPerMinuteTotal,
+             @Value("${agent.pairing.attempts-retention:30d}") Duration attemptsRetention) {
+        this.attemptsRetention = attemptsRetention;
+        this.codeKey = codeKey;
+        this.issuance = issuance;
+        this.attemptsPerMinuteTotal = attemptsPerMinuteTotal;
         this.commands = commands;
         this.blocking = blocking;
         this.tokens = tokens;
@@ -77,7 +88,7 @@ public class Pairings {
         Instant expiresAt = clock.instant().plus(codeTtl);
         return blocking.call(PairingCodes::generate)
                 .flatMap(code -> commands.send(new PairingCommands.IssuePairingCode(pairingId,
-                                PairingCodes.sha256(PairingCodes.normalize(code).orElseThrow()), label, expiresAt, issuedBy))
+                                codeKey.hash(PairingCodes.normalize(code).orElseThrow()), label, expiresAt, issuedBy))
                         .then(awaitPairing(pairingId, view -> true))
                         .thenReturn(new Issued(pairingId, code, expiresAt, "agentworkspace://pair?server="
                                 + URLEncoder.encode(serverUrl, StandardCharsets.UTF_8) + "&code=" + code)));
@@ -85,15 +96,19 @@ public class Pairings {
 
     public Mono<TokenIssuance.Issued> redeem(String typedCode, String deviceName, String clientIp) {
         String normalized = PairingCodes.normalize(typedCode).orElse("");
-        String codeHash = PairingCodes.sha256(normalized);
-        return limiter.attempt("pair:ip:" + clientIp, attemptsPerMinute, WINDOW)
-                .zipWith(limiter.attempt("pair:code:" + codeHash.substring(0, 16), attemptsPerMinute, WINDOW))
+        String codeHash = codeKey.hash(normalized);
+        // per client, per code, and for all clients together: many addresses still guess slowly in sum
+        return Mono.zip(limiter.attempt("pair:ip:" + clientIp, attemptsPerMinute, WINDOW),
+                        limiter.attempt("pair:code:" + codeHash.substring(0, 16), attemptsPerMinute, WINDOW),
+                        limiter.attempt("pair:all", attemptsPerMinuteTotal, WINDOW))
                 .flatMap(limits -> {
                     AttemptLimiter.Decision byIp = limits.getT1();
                     AttemptLimiter.Decision byCode = limits.getT2();
-                    if (!byIp.allowed() || !byCode.allowed()) {
-                        long wait = Math.max(byIp.allowed() ? 0 : byIp.retryAfter().toSeconds(),
-                                byCode.allowed() ? 0 : byCode.retryAfter().toSeconds()) + 1;
+                    AttemptLimiter.Decision overall = limits.getT3();
+                    if (!byIp.allowed() || !byCode.allowed() || !overall.allowed()) {
+                        long wait = Math.max(Math.max(byIp.allowed() ? 0 : byIp.retryAfter().toSeconds(),
+                                byCode.allowed() ? 0 : byCode.retryAfter().toSeconds()),
+                                overall.allowed() ? 0 : overall.retryAfter().toSeconds()) + 1;
                         return record(clientIp, codeHash, "throttled").then(Mono.error(RejectedCommand.tooManyAttempts(
                                 "too-many-pairing-attempts", "Too many pairing attempts; retry later.", wait)));
                     }
@@ -144,6 +159,26 @@ public class Pairings {
                 .fetch().rowsUpdated().then();
     }
 
+    /** Attempts older than {@code agent.pairing.attempts-retention} are deleted, hourly: the table stays bounded. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void pruneAttempts() {
+        pruning = io.agentworkspace.infrastructure.Polling.every(Duration.ofMinutes(1), Duration.ofHours(1),
+                () -> pruneAttemptsOlderThan(attemptsRetention).onErrorResume(failure -> Mono.empty())).subscribe();
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopPruning() {
+        if (pruning != null) {
+            pruning.dispose();
+        }
+    }
+
+    Mono<Long> pruneAttemptsOlderThan(Duration age) {
+        return db.sql("DELETE FROM pairing_attempts WHERE attempted_at < :before")
+                .bind("before", LocalDateTime.ofInstant(clock.instant().minus(age), ZoneOffset.UTC))
+                .fetch().rowsUpdated();
+    }
+
     public Flux<PairingView> all() {
         return db.sql("SELECT pairing_id, label, issued_at, expires_at, issued_by, device_name, token_id, paired_at, "
                         + "revoked_at FROM pairings ORDER BY issued_at DESC")
@@ -156,7 +191,8 @@ public class Pairings {
                 // the device's token lives in another read model: the phone must be locked out when this returns
                 .flatMap(view -> view.tokenId() == null ? Mono.empty()
                         : tokens.awaitState(view.tokenId(), token -> token.revokedAt() != null, READ_YOUR_WRITES))
-                .then();
+                // and the tokens it renewed into
+                .then(issuance.revokeIssuedBy("pairing:" + pairingId, by));
     }
 
     private Mono<PairingView> byId(String pairingId) {

@@ -3,11 +3,15 @@ package io.agentworkspace.auth;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.beans.factory.annotation.Qualifier;
+import java.net.InetSocketAddress;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -20,10 +24,10 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
-
-import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.reactive.HandlerMapping;
 
 import io.agentworkspace.infrastructure.web.ProblemWriter;
 import io.agentworkspace.infrastructure.web.Problems;
@@ -32,8 +36,11 @@ import io.agentworkspace.infrastructure.web.Problems;
  * Spring Security for WebFlux, stateless: a bearer token (or the Control Center's session cookie, see
  * {@link BrowserSessions}; CSRF-checked by {@link BrowserCsrf}) on every request except the public endpoints modules
  * declare; the ability each handler declares with {@code @PreAuthorize("hasAuthority('<ability>')")} is checked
- * in the filter chain before the body is read ({@link HandlerAbilities}), and again by method security.
- * Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403 naming nothing about the token.
+ * in the filter chain before the body is read ({@link HandlerAbilities}), and again by method security; a route
+ * that declares nothing is refused. Failures are problem+json: 401 with {@code WWW-Authenticate: Bearer}, 403
+ * naming nothing about the token. The OpenAPI contract is for any valid token; the actuator's health, info and
+ * Prometheus endpoints are public only on the management port (loopback by default), every other actuator
+ * endpoint needs an admin token.
  */
 @Configuration(proxyBeanMethods = false)
 // the ops commands run the application without a web server: no routes, so no filter chain (it needs the router)
@@ -42,16 +49,24 @@ import io.agentworkspace.infrastructure.web.Problems;
 @EnableReactiveMethodSecurity
 class SecurityConfiguration {
 
+    /** Health (details only for a valid token), info and metrics for scrapers: on the management port alone. */
     @Bean
-    PublicEndpoints operationalEndpoints() {
-        return () -> List.of(ServerWebExchangeMatchers.pathMatchers("/actuator/health", "/actuator/health/**",
-                "/actuator/info", "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**"));
+    PublicEndpoints operationalEndpoints(Environment environment) {
+        ServerWebExchangeMatcher paths = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/actuator/health",
+                "/actuator/health/**", "/actuator/info", "/actuator/prometheus");
+        ServerWebExchangeMatcher onManagementPort = exchange -> {
+            Integer management = environment.getProperty("local.management.port", Integer.class);
+            InetSocketAddress local = exchange.getRequest().getLocalAddress();
+            return management != null && local != null && local.getPort() == management
+                    ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
+        };
+        return () -> List.of(new AndServerWebExchangeMatcher(paths, onManagementPort));
     }
 
     /** The phone has no token yet when it pairs: the single-use code is its credential. */
     @Bean
     PublicEndpoints pairingEndpoint() {
-        return () -> List.of(ServerWebExchangeMatchers.pathMatchers(org.springframework.http.HttpMethod.POST, "/api/pair"));
+        return () -> List.of(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/pair"));
     }
 
     /** Signing in is how a browser gets its credential; signing out and asking who one is need none. */
@@ -70,8 +85,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, TokenAuthenticationManager tokens, ProblemWriter problems,
-                               List<PublicEndpoints> publicEndpoints,
-                               @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping handlers) {
+                               List<PublicEndpoints> publicEndpoints, ObjectProvider<HandlerMapping> handlers) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, failure) -> {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
@@ -113,6 +127,9 @@ class SecurityConfiguration {
                 .addFilterAt(session, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .matchers(open.toArray(ServerWebExchangeMatcher[]::new)).permitAll()
+                        // the API contract, for whoever builds a client (an iPhone developer with a token)
+                        .pathMatchers("/v3/api-docs", "/v3/api-docs/**").authenticated()
+                        .pathMatchers("/actuator", "/actuator/**").hasAuthority(Ability.ALL.wireName())
                         .anyExchange().access(new HandlerAbilities(handlers)))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthenticated)

@@ -50,11 +50,61 @@ public class TokenIssuance {
                         .map(token -> new Issued(token, minted.plaintext())));
     }
 
+    /**
+     * Revokes a token on behalf of {@code caller}, who must hold every ability the token has: a narrower token
+     * cannot revoke a wider one (the bootstrap admin token above all). Tokens it issued are revoked with it.
+     */
+    public Mono<TokenRecord> revoke(String tokenId, String reason, TokenPrincipal caller) {
+        return tokens.byId(tokenId)
+                .switchIfEmpty(Mono.error(() -> RejectedCommand.notFound("token-not-found", "No token " + tokenId + ".")))
+                .flatMap(existing -> {
+                    if (!Ability.expand(caller.abilities()).containsAll(Ability.expand(existing.abilities()))) {
+                        return Mono.error(RejectedCommand.invalid("revocation-not-allowed", "id",
+                                "a token can only revoke tokens whose abilities it holds itself"));
+                    }
+                    return revoke(tokenId, reason, caller.tokenId());
+                });
+    }
+
+    /**
+     * Renews a token that expires: a new token with the same name and abilities, valid for as long again as the old
+     * one was when issued, from the same issuer; the old one is revoked. A phone that keeps using its token keeps
+     * it alive; one left unused expires.
+     */
+    public Mono<Issued> renew(TokenPrincipal caller) {
+        return tokens.byId(caller.tokenId())
+                .switchIfEmpty(Mono.error(() -> RejectedCommand.notFound("token-not-found", "No token.")))
+                .flatMap(current -> {
+                    if (current.expiresAt() == null) {
+                        return Mono.error(RejectedCommand.invalid("token-does-not-expire", "token",
+                                "only tokens that expire are renewed"));
+                    }
+                    java.time.Duration lifetime = java.time.Duration.between(current.issuedAt(), current.expiresAt());
+                    return issue(current.name(), current.abilities(), current.preset() == null ? null
+                                    : Preset.ofWireName(current.preset()).orElse(null),
+                            Instant.now().plus(lifetime), current.issuedBy())
+                            .flatMap(renewed -> commands.send(new RevokeApiToken(current.tokenId(), "renewed",
+                                            current.tokenId()))
+                                    .then(tokens.awaitState(current.tokenId(), token -> token.revokedAt() != null,
+                                            READ_YOUR_WRITES))
+                                    .thenReturn(renewed));
+                });
+    }
+
+    /** Revokes a token and, with it, every token it issued, down the line: none outlives its issuer. */
     public Mono<TokenRecord> revoke(String tokenId, String reason, String revokedBy) {
         return tokens.byId(tokenId)
                 .switchIfEmpty(Mono.error(() -> RejectedCommand.notFound("token-not-found", "No token " + tokenId + ".")))
                 .flatMap(existing -> commands.send(new RevokeApiToken(tokenId, reason, revokedBy))
-                        .then(tokens.awaitState(tokenId, token -> token.revokedAt() != null, READ_YOUR_WRITES)));
+                        .then(tokens.awaitState(tokenId, token -> token.revokedAt() != null, READ_YOUR_WRITES)))
+                .flatMap(revoked -> revokeIssuedBy(tokenId, revokedBy).thenReturn(revoked));
+    }
+
+    /** Revokes the live tokens issued by {@code issuer} (a token id, or {@code pairing:<id>}) and theirs. */
+    public Mono<Void> revokeIssuedBy(String issuer, String revokedBy) {
+        return tokens.all().filter(token -> issuer.equals(token.issuedBy()) && token.revokedAt() == null)
+                .concatMap(child -> revoke(child.tokenId(), "its issuer was revoked", revokedBy))
+                .then();
     }
 
     /** Revokes a single-use token; true for the one caller whose revocation it was. */

@@ -93,15 +93,26 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
         return frame;
     }
 
-    /** The SSE message: {@code id:} is the log id; {@code data:} the same JSON item polling returns. */
+    /**
+     * The SSE message: {@code id:} is the log id; {@code data:} the same JSON item polling returns. Published JSON
+     * keeps its own whitespace, which may hold line breaks ({@code \n}, {@code \r}, {@code \r\n}), and each of
+     * them ends an SSE line: every line of the item gets a {@code data:} field of its own, which the client joins
+     * with {@code \n} (JSON whitespace still), so a payload can never end the event early or inject a field.
+     */
     public byte[] sseFrame() {
         byte[] frame = sseFrame;
         if (frame == null) {
-            frame = ("id: " + id + "\ndata: " + itemJson() + "\n\n").getBytes(StandardCharsets.UTF_8);
+            StringBuilder message = new StringBuilder(64 + data.length()).append("id: ").append(id).append('\n');
+            for (String line : LINE_BREAK.split(itemJson(), -1)) {
+                message.append("data: ").append(line).append('\n');
+            }
+            frame = message.append('\n').toString().getBytes(StandardCharsets.UTF_8);
             sseFrame = frame;
         }
         return frame;
     }
+
+    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\r\\n|\\r|\\n");
 
     /** {@code {"id","channel","event","data","publishedAt"}}: one line of JSON, as polling and SSE deliver it. */
     public String itemJson() {

@@ -1,6 +1,7 @@
 package io.agentworkspace.console;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -27,6 +28,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gapWait            how long a node waits for a missing id from the fan-out before reading the log
  * @param warmUp             at most this long at startup, before the node reports ready, to exercise the console's
  *                           paths over loopback once (0 to skip)
+ * @param allowedOrigins     browser origins ({@code https://host[:port]}) that may open {@code /app/{key}}; empty: the
+ *                           service's own origin only. Clients that send no Origin (native apps, servers) pass
+ * @param maxConnectionsPerAddress WebSocket and SSE connections one client address may hold open at once
+ * @param maxConnectionsPerToken   SSE streams, and WebSocket connections with a subscription bound to it, per token
+ * @param maxSubscriptionsPerConnection channels one WebSocket connection may subscribe to
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -47,6 +53,10 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("500ms") Duration headPoll,
                               @DefaultValue("20ms") Duration gapWait,
                               @DefaultValue("10s") Duration warmUp,
+                              @DefaultValue List<String> allowedOrigins,
+                              @DefaultValue("4096") int maxConnectionsPerAddress,
+                              @DefaultValue("4096") int maxConnectionsPerToken,
+                              @DefaultValue("100") int maxSubscriptionsPerConnection,
                               @DefaultValue Retention retention) {
 
     /**

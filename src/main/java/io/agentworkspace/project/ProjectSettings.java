@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param allowedLocalRoots local repositories may only be registered from under these directories; empty allows
- *                          any directory the service can read
+ *                          none (remote URLs only); the data directory is never allowed
  * @param cloneTimeout      network timeout of a clone from a remote URL
  * @param cloneConcurrency  how many workspaces are cloned at once
  * @param lockWait          how long a clone waits for the workspace lock

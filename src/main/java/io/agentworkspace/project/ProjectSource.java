@@ -46,6 +46,10 @@ public record ProjectSource(Kind kind, String location) {
         }
     }
 
+    /** The scheme and host of a remote URL; the {@code user@host:path} form counts as ssh. */
+    public record Remote(String scheme, String host) {
+    }
+
     static final int MAX_LENGTH = 2048;
     private static final Set<String> SCHEMES = Set.of("https", "http", "ssh", "git");
     private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s:\\\\][^\\s]+$");
@@ -71,13 +75,30 @@ public record ProjectSource(Kind kind, String location) {
         if (uri.getHost() == null || uri.getHost().isBlank() || uri.getPath() == null || uri.getPath().length() < 2) {
             throw invalid(field, "gitUrl must name a host and a repository path");
         }
-        if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+        if (uri.getRawUserInfo() != null && (uri.getRawUserInfo().contains(":") || !scheme.equals("ssh"))) {
             throw invalid(field, "gitUrl must not embed credentials; store them as a secret instead");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid(field, "gitUrl must not carry a query or a fragment");
         }
         return new ProjectSource(Kind.GIT_URL, url);
+    }
+
+    /** Where a remote URL points; only for {@link Kind#GIT_URL}. */
+    public Remote remote() {
+        if (kind != Kind.GIT_URL) {
+            throw new IllegalStateException("a local path has no remote");
+        }
+        if (SCP_LIKE.matcher(location).matches()) {
+            String host = location.substring(location.indexOf('@') + 1, location.indexOf(':'));
+            return new Remote("ssh", host);
+        }
+        URI uri = URI.create(location);
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Remote(uri.getScheme().toLowerCase(Locale.ROOT), host);
     }
 
     public static ProjectSource localPath(String path) {

@@ -28,6 +28,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.workspace.RemoteAddresses;
+import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
 import io.agentworkspace.workspace.WorkspaceLocks;
 import io.agentworkspace.workspace.Workspaces;
@@ -46,6 +49,8 @@ class WorkspaceCloner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WorkspaceCloner.class);
     private static final int MAX_REASON = 500;
     static final int HANDLER_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+    static final String GENERIC_FAILURE = "The repository could not be cloned: it is unreachable, does not exist, "
+            + "refused access, or is not allowed on this server (details in the server log).";
 
     private final Workspaces workspaces;
     private final WorkspaceLocks locks;
@@ -54,9 +59,11 @@ class WorkspaceCloner implements DisposableBean {
     private final ProjectSettings settings;
     private final Clock clock;
     private final ExecutorService jobs;
+    private final RemoteAddresses remotes;
 
     WorkspaceCloner(Workspaces workspaces, WorkspaceLocks locks, Commands commands, EventStore eventStore,
-                    ProjectSettings settings, Clock clock) {
+                    ProjectSettings settings, Clock clock, RemoteAddresses remotes) {
+        this.remotes = remotes;
         this.workspaces = workspaces;
         this.locks = locks;
         this.commands = commands;
@@ -92,10 +99,11 @@ class WorkspaceCloner implements DisposableBean {
             commands.sendAndWait(new RecordWorkspaceCloned(projectId, cloned.headCommit(), cloned.branch(),
                     lease.fencingToken(), clock.instant()));
             log.info("workspace of project {} cloned at {}", projectId, cloned.headCommit());
-        } catch (RuntimeException | IOException | org.eclipse.jgit.api.errors.GitAPIException failure) {
-            String reason = reasonOf(failure);
-            log.warn("workspace of project {} could not be cloned: {}", projectId, reason);
-            commands.sendAndWait(new RecordWorkspaceCloneFailed(projectId, reason, clock.instant()));
+        } catch (Exception failure) {
+            // the details (host, address, refusal, server answer) only in the log: the event and the API would make
+            // registration a scanner of what the server can reach
+            log.warn("workspace of project {} could not be cloned: {}", projectId, reasonOf(failure));
+            commands.sendAndWait(new RecordWorkspaceCloneFailed(projectId, GENERIC_FAILURE, clock.instant()));
         } finally {
             lease.release().block();
         }
@@ -104,20 +112,22 @@ class WorkspaceCloner implements DisposableBean {
     private record Cloned(String headCommit, String branch) {
     }
 
-    private Cloned cloneInto(Path target, ProjectRegistered registered, WorkspaceLease lease)
-            throws IOException, org.eclipse.jgit.api.errors.GitAPIException {
+    private Cloned cloneInto(Path target, ProjectRegistered registered, WorkspaceLease lease) throws Exception {
         Path staging = workspaces.root().resolve(".clone-" + registered.projectId() + "-" + UUID.randomUUID());
         try {
             String uri = registered.sourceKind().equals(ProjectSource.Kind.LOCAL_PATH.wireName())
                     ? Path.of(registered.source()).toUri().toString() : registered.source();
-            Cloned cloned;
-            try (Git git = Git.cloneRepository().setURI(uri).setDirectory(staging.toFile())
-                    .setTimeout((int) settings.cloneTimeout().toSeconds()).setCloneAllBranches(false).call()) {
-                Repository repository = git.getRepository();
-                ObjectId head = repository.resolve(Constants.HEAD);
-                cloned = new Cloned(head == null ? null : head.name(), head == null ? null : repository.getBranch());
-            }
+            Cloned cloned = remotes.guard(() -> {
+                try (Git git = Git.cloneRepository().setURI(uri).setDirectory(staging.toFile()).setFs(SafeGit.fs())
+                        .setTimeout((int) settings.cloneTimeout().toSeconds()).setCloneAllBranches(false).call()) {
+                    Repository repository = git.getRepository();
+                    ObjectId head = repository.resolve(Constants.HEAD);
+                    return new Cloned(head == null ? null : head.name(), head == null ? null : repository.getBranch());
+                }
+            });
             lease.verify().block();
+            // a clone's files carry the process's umask; the workspace directory itself is the owner's alone
+            Files.setPosixFilePermissions(staging, DataDirectory.OWNER_ONLY);
             deleteRecursively(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return cloned;

@@ -17,7 +17,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.WorkingTreeIterator;
 import org.eclipse.jgit.treewalk.WorkingTreeOptions;
-import org.eclipse.jgit.util.FS;
+
+import io.agentworkspace.workspace.SafeGit;
 
 /**
  * The files of a workspace worth indexing, found with JGit's working-tree iterator: it applies git's own ignore
@@ -40,12 +41,12 @@ final class WorkspaceFiles {
         List<Candidate> files = new ArrayList<>();
         File gitDir = root.resolve(".git").toFile();
         if (gitDir.isDirectory()) {
-            try (Repository repository = new FileRepositoryBuilder().setGitDir(gitDir).setWorkTree(root.toFile())
+            try (Repository repository = new FileRepositoryBuilder().setFS(SafeGit.fs()).setGitDir(gitDir).setWorkTree(root.toFile())
                     .setMustExist(true).build()) {
                 walk(new FileTreeIterator(repository), files);
             }
         } else {
-            walk(new FileTreeIterator(root.toFile(), FS.DETECTED, new Config().get(WorkingTreeOptions.KEY)), files);
+            walk(new FileTreeIterator(root.toFile(), SafeGit.fs(), new Config().get(WorkingTreeOptions.KEY)), files);
         }
         return files;
     }

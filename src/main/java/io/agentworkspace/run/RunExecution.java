@@ -19,7 +19,7 @@ import reactor.core.publisher.Flux;
  */
 final class RunExecution {
 
-    enum Stop { CANCELLED, TIMED_OUT, LEASE_LOST, MAX_TOKENS, MAX_COST, SHUTDOWN }
+    enum Stop { CANCELLED, TIMED_OUT, LEASE_LOST, MAX_TOKENS, MAX_COST, MAX_OUTPUT, MAX_TOOL_CALLS, SHUTDOWN }
 
     final String runId;
     final String projectId;

@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.run.provider.AgentProvider;
+import io.agentworkspace.run.provider.AgentSandbox;
 import io.agentworkspace.run.provider.AnthropicProvider;
 import io.agentworkspace.run.provider.ClaudeCodeProvider;
 import io.agentworkspace.run.provider.OpenAiProvider;
@@ -31,6 +32,8 @@ import reactor.netty.resources.ConnectionProvider;
  */
 @Component
 class RunProviders {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunProviders.class);
 
     static final List<String> NAMES = List.of("openai", "anthropic", "claude-code", "script");
 
@@ -58,8 +61,18 @@ class RunProviders {
                         : claude.allowedTools(),
                 claude.disallowedTools().isEmpty() ? List.of("Bash", "BashOutput", "KillShell", "WebFetch", "WebSearch")
                         : claude.disallowedTools(),
-                claude.maxTurns(), data.directory("runs").resolve("claude-home")));
+                claude.maxTurns(), data.directory("runs").resolve("homes"), sandbox(runSettings.sandbox())));
         providers.put("script", new ScriptProvider(blocking.scheduler()));
+    }
+
+    private static AgentSandbox sandbox(RunSettings.Sandbox settings) {
+        AgentSandbox sandbox = new AgentSandbox(settings.mode().equals("none") ? AgentSandbox.Mode.NONE : AgentSandbox.Mode.BWRAP,
+                settings.bwrap(), settings.readOnlyPaths(), settings.writablePaths());
+        if (sandbox.mode() == AgentSandbox.Mode.NONE) {
+            log.warn("agent.runs.sandbox.mode=none: claude-code runs unconfined, with the service's file access");
+        }
+        sandbox.unavailable().ifPresent(reason -> log.warn("claude-code runs will fail: {}", reason));
+        return sandbox;
     }
 
     private RunSettings.Provider settingsOf(String name) {

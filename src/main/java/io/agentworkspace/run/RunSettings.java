@@ -1,6 +1,7 @@
 package io.agentworkspace.run;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxCostLimitUsd   largest {@code maxCostUsd} a run may ask for
  * @param defaultMaxTokens  budget of a run that names none
  * @param defaultMaxCostUsd budget of a run that names none
+ * @param maxOutputBytes    text one run may stream at most (every provider); past it the run fails
+ * @param maxToolCalls      tool calls one run may make at most (every provider); past it the run fails
+ * @param sandbox           the operating-system sandbox agent subprocesses (claude-code) run in
  * @param tools             limits of the agent's tools
  * @param retry             retries of provider calls (429, 5xx, connection failures)
  * @param queues            the four queues: agents-default, agents-long, rag-index, docs
@@ -43,6 +47,9 @@ record RunSettings(@DefaultValue("") String nodeId,
                    @DefaultValue("1000") double maxCostLimitUsd,
                    @DefaultValue("200000") long defaultMaxTokens,
                    @DefaultValue("5") double defaultMaxCostUsd,
+                   @DefaultValue("10MB") DataSize maxOutputBytes,
+                   @DefaultValue("1000") int maxToolCalls,
+                   @DefaultValue Sandbox sandbox,
                    @DefaultValue Tools tools,
                    @DefaultValue Retry retry,
                    @DefaultValue Map<String, Queue> queues,
@@ -116,13 +123,34 @@ record RunSettings(@DefaultValue("") String nodeId,
     }
 
     /**
+     * @param mode           {@code bwrap} (bubblewrap; a run fails where it is missing) or {@code none} (unconfined:
+     *                       an explicit opt-out, docs/security.md)
+     * @param bwrap          the bubblewrap executable
+     * @param readOnlyPaths  further paths the sandbox shows read-only (an agent CLI installed outside /usr)
+     * @param writablePaths  further paths the sandbox shows writable; every one widens what an agent can change
+     */
+    record Sandbox(@DefaultValue("bwrap") String mode, @DefaultValue("/usr/bin/bwrap") Path bwrap,
+                   @DefaultValue List<Path> readOnlyPaths, @DefaultValue List<Path> writablePaths) {
+
+        Sandbox {
+            if (!mode.equals("bwrap") && !mode.equals("none")) {
+                throw new IllegalArgumentException("agent.runs.sandbox.mode is bwrap or none");
+            }
+        }
+    }
+
+    /**
      * @param maxReadBytes   file bytes read_file returns at most
      * @param maxWriteBytes  content write_file accepts at most
      * @param maxResultChars characters of a tool result handed back to the model at most
      * @param maxSearchHits  matches search_text returns at most
+     * @param protectedPaths paths (and everything under them) the write tool refuses, at any depth of the tree:
+     *                       agent and editor configuration a later agent or tool would execute
      */
     record Tools(@DefaultValue("256KB") DataSize maxReadBytes, @DefaultValue("1MB") DataSize maxWriteBytes,
-                 @DefaultValue("32000") int maxResultChars, @DefaultValue("200") int maxSearchHits) {
+                 @DefaultValue("32000") int maxResultChars, @DefaultValue("200") int maxSearchHits,
+                 @DefaultValue({".claude", ".mcp.json", "CLAUDE.md", ".cursor", ".vscode", ".idea", ".devcontainer",
+                         ".gitmodules", ".gitattributes", ".github/workflows"}) List<String> protectedPaths) {
     }
 
     record Price(double inputPerMillion, double outputPerMillion) {

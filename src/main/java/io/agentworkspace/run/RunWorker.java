@@ -83,6 +83,7 @@ class RunWorker {
         boolean costReported;
         int turns;
         int toolCalls;
+        long outputBytes;
         final Set<String> touched = new LinkedHashSet<>();
         String stopReason = "";
     }
@@ -115,7 +116,8 @@ class RunWorker {
             }
             RunSettings.Tools limits = settings.tools();
             tools = new WorkspaceTools(workspace, execution.lease, new WorkspaceTools.Limits(limits.maxReadBytes().toBytes(),
-                    limits.maxWriteBytes().toBytes(), limits.maxResultChars(), limits.maxSearchHits()), execution.runId);
+                    limits.maxWriteBytes().toBytes(), limits.maxResultChars(), limits.maxSearchHits(), limits.protectedPaths()),
+                    execution.runId);
             if (!commands.<Boolean>sendAndWait(new MarkRunStarted(execution.runId, execution.attempt, clock.instant()))) {
                 log.info("run {} attempt {} was taken over before it started", execution.runId, execution.attempt);
                 return;
@@ -172,10 +174,21 @@ class RunWorker {
 
     private void onEvent(AgentEvent event, RunQueued spec, RunExecution execution, Tally tally, RunOutput output,
                          Path workspace) {
+        if (execution.stopped() != null) {
+            return;
+        }
         if (event instanceof AgentEvent.TextDelta delta) {
+            tally.outputBytes += utf8Length(delta.text());
+            if (tally.outputBytes > settings.maxOutputBytes().toBytes()) {
+                execution.stop(RunExecution.Stop.MAX_OUTPUT);
+                return;
+            }
             output.text(delta.text());
         } else if (event instanceof AgentEvent.ToolCalled called) {
-            tally.toolCalls++;
+            if (++tally.toolCalls > settings.maxToolCalls()) {
+                execution.stop(RunExecution.Stop.MAX_TOOL_CALLS);
+                return;
+            }
             output.toolCall(called.callId(), called.name(), called.arguments());
         } else if (event instanceof AgentEvent.ToolReturned returned) {
             output.toolResult(returned.callId(), returned.name(), returned.ok(), returned.output());
@@ -289,6 +302,10 @@ class RunWorker {
                     + spec.limits().maxTokens() + " tokens";
             case MAX_COST -> String.format(java.util.Locale.ROOT, "max-cost: spent $%.4f of $%.4f",
                     cost(tally, spec.model()), spec.limits().maxCostUsd());
+            case MAX_OUTPUT -> "max-output: the agent streamed more than " + settings.maxOutputBytes().toBytes()
+                    + " bytes of output (agent.runs.max-output-bytes)";
+            case MAX_TOOL_CALLS -> "max-tool-calls: the agent made more than " + settings.maxToolCalls()
+                    + " tool calls (agent.runs.max-tool-calls)";
             case SHUTDOWN -> "the node shut down";
         };
     }
@@ -303,6 +320,15 @@ class RunWorker {
         } catch (RuntimeException invalid) {
             return Optional.empty();
         }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private static String truncate(String reason) {

@@ -81,7 +81,7 @@ public class SnapshotRestorer {
             Path file = fetch(archive, scratch);
             try {
                 WorkspaceArchive.verify(file, archive.sha256(), archive.sizeBytes());
-                WorkspaceArchive.extract(file, incoming);
+                WorkspaceArchive.extract(file, incoming, settings.restoreLimits());
             } catch (WorkspaceArchive.Corrupt corrupt) {
                 throw RejectedCommand.conflict("snapshot-archive-corrupt",
                         "The archive of snapshot " + snapshotId + " failed its integrity check (" + corrupt.getMessage()

@@ -14,12 +14,16 @@ import org.springframework.util.unit.DataSize;
  * @param compressionLevel  gzip level of the archives, 1 (fastest) to 9 (smallest)
  * @param lockWait          how long taking or restoring a snapshot waits for the workspace lock
  * @param workerConcurrency snapshots of different projects taken at once
+ * @param maxRestoreBytes   bytes a restored archive may expand to at most; a larger one is refused unrestored
+ * @param maxRestoreEntries entries (files, directories, links) a restored archive may hold at most
  */
 @ConfigurationProperties("agent.snapshots")
 record SnapshotSettings(@DefaultValue("local") String driver,
                         @DefaultValue("1") int compressionLevel,
                         @DefaultValue("30s") Duration lockWait,
                         @DefaultValue("2") int workerConcurrency,
+                        @DefaultValue("20GB") DataSize maxRestoreBytes,
+                        @DefaultValue("2000000") long maxRestoreEntries,
                         @DefaultValue Local local,
                         @DefaultValue S3 s3,
                         @DefaultValue Retention retention) {
@@ -60,6 +64,10 @@ record SnapshotSettings(@DefaultValue("local") String driver,
         RetentionPolicy policy() {
             return new RetentionPolicy(keepLast > 0 ? keepLast : null, maxAge.isZero() ? null : maxAge.toSeconds());
         }
+    }
+
+    WorkspaceArchive.Limits restoreLimits() {
+        return new WorkspaceArchive.Limits(maxRestoreBytes.toBytes(), maxRestoreEntries);
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
 import io.agentworkspace.workspace.WorkspaceLocks;
 import io.agentworkspace.workspace.Workspaces;
@@ -149,8 +150,8 @@ class SnapshotWorker implements DisposableBean {
         if (!Files.isDirectory(workspace.resolve(".git"))) {
             return null;
         }
-        try (Repository repository = new FileRepositoryBuilder().setGitDir(workspace.resolve(".git").toFile())
-                .setMustExist(true).build()) {
+        try (Repository repository = new FileRepositoryBuilder().setFS(SafeGit.fs())
+                .setGitDir(workspace.resolve(".git").toFile()).setMustExist(true).build()) {
             ObjectId head = repository.resolve(Constants.HEAD);
             return head == null ? null : head.name();
         } catch (Exception e) {

@@ -43,11 +43,17 @@ import io.agentworkspace.workspace.WorkspacePaths;
  *
  * <p>Extraction treats the archive as data: every name passes {@link WorkspacePaths#parse}, nothing is written
  * through a link (links are created last, files with CREATE_NEW and NOFOLLOW_LINKS), only directories, files and
- * links are accepted; {@link #verify} checks the SHA-256 of the whole archive before anything is extracted.
+ * links are accepted, and a link whose target leaves the workspace (absolute, or climbing above the root) is
+ * refused; the entries and the bytes they expand to are capped ({@link Limits}); {@link #verify} checks the SHA-256
+ * of the whole archive before anything is extracted.
  */
 final class WorkspaceArchive {
 
     record Captured(long sizeBytes, long contentBytes, long fileCount, String sha256) {
+    }
+
+    /** What an extraction may produce at most: a small archive must not expand into a full disk (a zip bomb). */
+    record Limits(long maxBytes, long maxEntries) {
     }
 
     static final class Corrupt extends IOException {
@@ -70,8 +76,10 @@ final class WorkspaceArchive {
         long[] content = new long[2];
         GzipParameters gzip = new GzipParameters();
         gzip.setCompressionLevel(compressionLevel);
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(archive, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), BUFFER);
+        Files.createFile(archive, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(archive, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), BUFFER);
              DigestOutputStream digest = new DigestOutputStream(file, sha256);
              GzipCompressorOutputStream compressed = new GzipCompressorOutputStream(digest, gzip);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed, BUFFER, "UTF-8")) {
@@ -154,8 +162,10 @@ final class WorkspaceArchive {
      * Extracts a verified archive into {@code target}, a new directory it creates; throws {@link Corrupt} on
      * anything malformed or hostile, and the caller discards the target.
      */
-    static void extract(Path archive, Path target) throws IOException {
-        Files.createDirectory(target);
+    static void extract(Path archive, Path target, Limits limits) throws IOException {
+        Files.createDirectory(target, OWNER_ONLY_DIRECTORY);
+        long entries = 0;
+        long bytes = 0;
         List<TarArchiveEntry> links = new ArrayList<>();
         List<TarArchiveEntry> directories = new ArrayList<>();
         try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
@@ -163,17 +173,21 @@ final class WorkspaceArchive {
              TarArchiveInputStream tar = new TarArchiveInputStream(compressed, BUFFER, "UTF-8")) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
+                if (++entries > limits.maxEntries()) {
+                    throw new Corrupt("the archive holds more than " + limits.maxEntries() + " entries");
+                }
                 Path path = place(target, entry.getName());
                 if (entry.isDirectory()) {
                     ensureDirectories(target, path);
                     directories.add(entry);
                 } else if (entry.isSymbolicLink()) {
+                    confineLink(target, path, entry.getLinkName());
                     links.add(entry);
                 } else if (entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM) {
                     ensureDirectories(target, path.getParent());
                     try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                        tar.transferTo(out);
+                        bytes = copyWithin(tar, out, bytes, limits.maxBytes());
                     }
                     finish(path, entry);
                 } else {
@@ -195,6 +209,38 @@ final class WorkspaceArchive {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new Corrupt("the archive cannot be extracted: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+    /** Copies an entry's content, refusing once everything extracted so far passes {@code maxBytes}. */
+    private static long copyWithin(InputStream in, OutputStream out, long written, long maxBytes) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        int read;
+        while ((read = in.read(buffer)) != -1) {
+            written += read;
+            if (written > maxBytes) {
+                throw new Corrupt("the archive expands to more than " + maxBytes + " bytes");
+            }
+            out.write(buffer, 0, read);
+        }
+        return written;
+    }
+
+    /** A link must point inside the workspace: relative, and not climbing above the root from where it sits. */
+    private static void confineLink(Path target, Path link, String linkName) throws Corrupt {
+        Path destination;
+        try {
+            Path named = Path.of(linkName);
+            destination = named.isAbsolute() ? null : link.getParent().resolve(named).normalize();
+        } catch (RuntimeException invalid) {
+            destination = null;
+        }
+        if (linkName.isEmpty() || destination == null || !destination.startsWith(target)) {
+            throw new Corrupt("the archive holds a link that leaves the workspace: " + target.relativize(link));
         }
     }
 

@@ -214,7 +214,7 @@ public class WorkspaceGit {
 
     static Git open(Path workspace) throws IOException {
         try {
-            return Git.open(workspace.toFile());
+            return SafeGit.open(workspace);
         } catch (RepositoryNotFoundException e) {
             throw RejectedCommand.conflict("workspace-not-a-repository", "The workspace holds no git repository.");
         }

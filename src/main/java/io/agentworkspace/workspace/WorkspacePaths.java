@@ -27,8 +27,9 @@ import org.springframework.lang.Nullable;
  * {@value #MAX_PATH_CHARS} characters or has a segment over {@value #MAX_SEGMENT_BYTES} bytes.
  *
  * <p>On disk ({@link #resolve}) it is walked one segment at a time without following links; each symbolic link met
- * is resolved to its real target, which must stay inside the workspace's real root and outside {@code .git}. The
- * {@code .git} directory itself is never reachable: it is the repository's machinery (hooks there would run code).
+ * is resolved to its real target, which must stay inside the workspace's real root and outside {@code .git}. No
+ * {@code .git} directory, the workspace's own or a nested repository's, is ever reachable: it is the repository's
+ * machinery (hooks and config there would run code).
  */
 public final class WorkspacePaths {
 
@@ -135,6 +136,26 @@ public final class WorkspacePaths {
             }
         }
         return new ConfinedPath(relative, current, true);
+    }
+
+    /**
+     * Resolves a path an agent wants to write: as {@link #resolve} with {@link Access#WRITE}, and refused when it
+     * (or, through a link, its real target) is or lies under one of {@code protectedPaths}: configuration that a
+     * later agent, editor or tool would execute is not the agent's to change.
+     */
+    public static ConfinedPath resolveForWrite(Path workspace, @Nullable String requested, List<String> protectedPaths) {
+        ConfinedPath resolved = resolve(workspace, requested, Access.WRITE);
+        RelativePath real;
+        try {
+            real = new RelativePath(pathSegments(workspace.toRealPath().relativize(resolved.real())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (resolved.relative().under(protectedPaths) || real.under(protectedPaths)) {
+            throw new PathRejected("protected-path", FIELD,
+                    "path is agent or tool configuration that agents may not change: " + String.join(", ", protectedPaths));
+        }
+        return resolved;
     }
 
     /** The confined real target of a link, or null for a dangling link that points inside the workspace. */

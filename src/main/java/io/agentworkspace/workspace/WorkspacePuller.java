@@ -40,9 +40,11 @@ public class WorkspacePuller {
     private final Commands commands;
     private final BrowseSettings settings;
     private final Clock clock;
+    private final RemoteAddresses remotes;
 
     WorkspacePuller(Workspaces workspaces, WorkspaceLocks locks, BlockingWork blocking, Commands commands,
-                    BrowseSettings settings, Clock clock) {
+                    BrowseSettings settings, Clock clock, RemoteAddresses remotes) {
+        this.remotes = remotes;
         this.workspaces = workspaces;
         this.locks = locks;
         this.blocking = blocking;
@@ -73,11 +75,18 @@ public class WorkspacePuller {
             String branch = repository.getBranch();
             ObjectId before = repository.resolve(Constants.HEAD);
             try {
-                git.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME)
-                        .setTimeout((int) settings.pullTimeout().toSeconds()).call();
+                remotes.guard(() -> git.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME)
+                        .setTimeout((int) settings.pullTimeout().toSeconds()).call());
             } catch (TransportException | org.eclipse.jgit.api.errors.InvalidRemoteException e) {
+                // the details only in the log: a pull's answer must not tell what the server's network holds
+                log.warn("workspace of project {} could not be fetched: {}", lease.projectId(), reasonOf(e));
                 throw new RejectedCommand(RejectedCommand.Reason.UNAVAILABLE, "origin-unreachable", null,
-                        "The origin could not be fetched: " + reasonOf(e));
+                        "The origin could not be fetched: it is unreachable, refused access, or is not allowed on "
+                                + "this server (details in the server log).");
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
             String tracking = new BranchConfig(repository.getConfig(), branch).getRemoteTrackingBranch();
             ObjectId upstream = repository.resolve(tracking != null ? tracking

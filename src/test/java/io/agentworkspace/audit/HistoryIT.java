@@ -283,7 +283,7 @@ class HistoryIT {
         assertThat(stored.get("payload").has("registeredBy")).isFalse();
 
         String fresh = http.post().uri("/api/projects").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(java.util.Map.of("name", "new-" + oldProject, "gitUrl", "https://127.0.0.1:9/new/repo.git"))
+                .bodyValue(java.util.Map.of("name", "new-" + oldProject, "gitUrl", "https://nowhere.invalid/new/repo.git"))
                 .exchange().expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody()
                 .get("id").asText();
         JsonNode registered = page("/api/events?aggregate=" + fresh + "&type=ProjectRegistered").get("items").get(0);

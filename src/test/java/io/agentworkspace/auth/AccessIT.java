@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -30,6 +32,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
@@ -38,6 +42,7 @@ import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.infrastructure.redis.RedisDatabase;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -45,9 +50,22 @@ import io.agentworkspace.support.TestServices;
  * limit, revocation and expiry taking effect at once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "agent.pairing.code-ttl=3s")
+        properties = {"agent.pairing.code-ttl=3s", "agent.http.rate-limits.per-token-per-minute=150",
+                "agent.http.rate-limits.per-address-per-minute=400",
+                // as behind the shipped LiteSpeed: the proxy on loopback appends the client it saw
+                "agent.http.trusted-proxies=127.0.0.1/32"})
 @ActiveProfiles("mysql")
+@Import(AccessIT.UndeclaredRoute.class)
 class AccessIT {
+
+    /** A handler that declares no ability: deny-by-default must refuse it to every token, the admin's included. */
+    @RestController
+    static class UndeclaredRoute {
+        @GetMapping("/api/test-only/undeclared")
+        String undeclared() {
+            return "reached";
+        }
+    }
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) throws Exception {
@@ -70,6 +88,10 @@ class AccessIT {
     @Autowired
     @Qualifier("cache")
     RedisDatabase cache;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    Pairings pairings;
 
     WebTestClient admin;
 
@@ -165,8 +187,29 @@ class AccessIT {
                 .expectStatus().isUnauthorized();
         anonymous.get().uri("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + "a".repeat(600)).exchange()
                 .expectStatus().isUnauthorized();
-        anonymous.get().uri("/api/me").header("X-Huge", "h".repeat(20_000)).exchange()
-                .expectStatus().value(status -> assertThat(status).isBetween(400, 499));
+    }
+
+    /**
+     * Headers or a request line past the server's limits are refused with a problem, at once, also on a keep-alive
+     * connection right after another answer (where Reactor Netty's own refusal could get lost, leaving the client
+     * waiting), and the connection is closed.
+     */
+    @Test
+    void hugeHeadersAndOverlongRequestLinesGetAProblemAtOnceEvenOnAKeptAliveConnection() {
+        WebTestClient impatient = anonymous.mutate().responseTimeout(Duration.ofSeconds(5)).build();
+        for (int attempt = 0; attempt < 40; attempt++) {
+            impatient.get().uri("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer forged").exchange()
+                    .expectStatus().isUnauthorized();
+            impatient.get().uri("/api/me").header("X-Huge", "h".repeat(20_000)).exchange()
+                    .expectStatus().isEqualTo(431)
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().valueEquals(HttpHeaders.CONNECTION, "close")
+                    .expectBody().jsonPath("$.type").isEqualTo("/problems/headers-too-large");
+        }
+        impatient.get().uri("/api/runs?after=" + "1".repeat(20_000)).exchange()
+                .expectStatus().isEqualTo(414)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/uri-too-long");
     }
 
     /**
@@ -189,10 +232,16 @@ class AccessIT {
                     boolean open = isPublic(http, path);
                     boolean mutating = !(http == HttpMethod.GET || http == HttpMethod.HEAD || http == HttpMethod.OPTIONS);
                     String ability = HandlerAbilities.required(route.getValue()).orElse(null);
+                    String rule = HandlerAbilities.rule(route.getValue()).orElse(null);
+                    boolean undeclared = path.equals("/api/test-only/undeclared");
                     if (!open) {
                         call(anonymous, http, path).expectStatus().isUnauthorized();
                     }
-                    if (mutating && !open) {
+                    if (!open && !undeclared && !path.startsWith("/v3/api-docs")) {
+                        assertThat(ability != null || HandlerAbilities.AUTHENTICATED.equals(rule))
+                                .as(http + " " + path + " declares an ability or isAuthenticated()").isTrue();
+                    }
+                    if (mutating && !open && !HandlerAbilities.AUTHENTICATED.equals(rule)) {
                         assertThat(ability).as(http + " " + path + " declares an ability").isNotNull();
                         TokenIssuance.Issued lacking = "events:read".equals(ability) ? otherOutsider : outsider;
                         call(AdminToken.authorize(anonymous, lacking.plaintext()), http, path)
@@ -204,13 +253,211 @@ class AccessIT {
             }
         }
         assertThat(checked).contains("POST /api/projects", "PUT /api/secrets/{name}", "DELETE /api/tokens/{id}",
-                "POST /api/pairings");
+                "POST /api/pairings", "GET /api/test-only/undeclared");
         assertThat(events()).as("nothing written by refused calls").isEqualTo(eventsBefore);
+    }
+
+    /** Deny-by-default: a route that declares neither an ability nor isAuthenticated() is refused to every token. */
+    @Test
+    void aRouteThatDeclaresNoAbilityIsRefusedEvenToTheAdmin() {
+        admin.get().uri("/api/test-only/undeclared").exchange().expectStatus().isForbidden()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(String.class).value(body -> assertThat(body).doesNotContain("reached"));
+        anonymous.get().uri("/api/test-only/undeclared").exchange().expectStatus().isUnauthorized();
+        admin.get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * Management is on its own (loopback) port: health without details and Prometheus for anyone there, health
+     * details for a valid token; on the API port the actuator is not served to anyone without the admin token,
+     * and the OpenAPI contract needs a valid token.
+     */
+    @Test
+    void operationalEndpointsLiveOnTheManagementPortAndShowDetailsOnlyWithAToken() {
+        WebTestClient management = SuiteSettings.management(context);
+        assertThat(SuiteSettings.managementPort(context))
+                .isNotEqualTo(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+        JsonNode bare = management.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(bare.get("status").asText()).isEqualTo("UP");
+        assertThat(bare.has("components")).as("no details without a token").isFalse();
+        JsonNode detailed = AdminToken.authorize(management, AdminToken.read(dataDirectory.root())).get()
+                .uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(detailed.get("components").has("db")).isTrue();
+        management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/info").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+
+        for (String path : List.of("/actuator/health", "/actuator/prometheus", "/actuator/metrics", "/actuator/info")) {
+            anonymous.get().uri(path).exchange().expectStatus().isUnauthorized();
+        }
+        TokenIssuance.Issued operator = issuance.issue("operator", Preset.OPERATOR.abilities(), Preset.OPERATOR, null,
+                "test").block();
+        AdminToken.authorize(anonymous, operator.plaintext()).get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isForbidden();
+        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
+        AdminToken.authorize(anonymous, operator.plaintext()).get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk().expectBody(String.class).value(body -> assertThat(body).contains("/api/runs"));
+    }
+
+    /** A child token never outlives its issuer: its expiry is capped, and revoking the issuer revokes it. */
+    @Test
+    void aChildTokenNeverOutlivesItsIssuer() {
+        Instant managerExpiry = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        TokenIssuance.Issued manager = issuance.issue("manager", EnumSet.of(Ability.TOKENS_MANAGE, Ability.PROJECTS_READ),
+                null, managerExpiry, "test").block();
+        WebTestClient asManager = AdminToken.authorize(anonymous, manager.plaintext());
+        asManager.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "longer", "abilities", List.of("projects:read"),
+                        "expiresAt", managerExpiry.plus(Duration.ofHours(1)).toString()))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-expiry");
+        JsonNode child = asManager.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "child", "abilities", List.of("projects:read"))).exchange()
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(Instant.parse(child.get("expiresAt").asText())).isEqualTo(managerExpiry);
+        WebTestClient asChild = AdminToken.authorize(anonymous, child.get("token").asText());
+        asChild.get().uri("/api/me").exchange().expectStatus().isOk();
+        admin.delete().uri("/api/tokens/" + manager.token().tokenId()).exchange().expectStatus().isNoContent();
+        asChild.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** The bootstrap admin token cannot be revoked by a token with fewer abilities, even one that manages tokens. */
+    @Test
+    void aNarrowerTokenCannotRevokeTheAdminToken() {
+        String adminToken = AdminToken.read(dataDirectory.root());
+        String adminId = adminToken.substring(3, adminToken.indexOf('.'));
+        TokenIssuance.Issued manager = issuance.issue("manager", EnumSet.of(Ability.TOKENS_MANAGE), null, null, "test")
+                .block();
+        AdminToken.authorize(anonymous, manager.plaintext()).delete().uri("/api/tokens/" + adminId).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/revocation-not-allowed");
+        admin.get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /** A paired phone's token expires by default and renews itself; revoking the pairing ends the renewed one too. */
+    @Test
+    void aDeviceTokenExpiresByDefaultAndRenews() {
+        JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("label", "renewing phone")).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode paired = pair(code.get("code").asText(), "phone").expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        WebTestClient phone = AdminToken.authorize(anonymous, paired.get("token").asText());
+        JsonNode me = phone.get().uri("/api/me").exchange().expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody();
+        assertThat(Instant.parse(me.get("expiresAt").asText()))
+                .isBetween(Instant.now().plus(Duration.ofDays(89)), Instant.now().plus(Duration.ofDays(91)));
+        JsonNode renewed = phone.post().uri("/api/me/renew").exchange().expectStatus().isCreated()
+                .expectHeader().cacheControl(org.springframework.http.CacheControl.noStore())
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        phone.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+        WebTestClient renewedPhone = AdminToken.authorize(anonymous, renewed.get("token").asText());
+        renewedPhone.get().uri("/api/me").exchange().expectStatus().isOk();
+        admin.delete().uri("/api/pairings/" + code.get("pairingId").asText()).exchange().expectStatus().isNoContent();
+        renewedPhone.get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** Only a keyed hash of a pairing code is in the history: its plain SHA-256 (searchable) appears nowhere. */
+    @Test
+    void pairingCodesLeaveNoSearchableHashInTheHistory() throws Exception {
+        JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        String normalized = code.get("code").asText().replace("-", "");
+        String plainHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("pairing:" + normalized).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String payloads = String.join("\n", jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE payloadType LIKE "
+                + "'%PairingCodeIssued'", byte[].class).stream()
+                .map(bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).toList());
+        assertThat(payloads).contains(code.get("pairingId").asText()).doesNotContain(plainHash)
+                .doesNotContain(plainHash.substring(0, 16)).doesNotContain(normalized);
+        assertThat(String.join(",", jdbc.queryForList("SELECT code_hash_prefix FROM pairing_attempts", String.class)))
+                .doesNotContain(plainHash.substring(0, 8));
+    }
+
+    /** Past its per-token budget a token gets 429 with Retry-After; another token is not affected. */
+    @Test
+    void aTokenPastItsRateLimitGets429WithRetryAfter() {
+        TokenIssuance.Issued busy = issuance.issue("busy", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        WebTestClient client = AdminToken.authorize(anonymous, busy.plaintext());
+        int ok = 0;
+        for (int i = 0; i < 150; i++) {
+            ok += client.get().uri("/api/me").exchange().returnResult(String.class).getStatus().value() == 200 ? 1 : 0;
+        }
+        assertThat(ok).isEqualTo(150);
+        client.get().uri("/api/me").exchange().expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
+        TokenIssuance.Issued calm = issuance.issue("calm", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        AdminToken.authorize(anonymous, calm.plaintext()).get().uri("/api/me").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * Behind a trusted proxy every request comes from the proxy's address: each client is still limited on its
+     * own, by the address the proxy appended to X-Forwarded-For; the entries a client writes itself (the left-most)
+     * are never taken on trust, so a throttled client cannot name itself anew.
+     */
+    @Test
+    void behindATrustedProxyEachClientIsLimitedOnItsOwnAndSpoofedEntriesAreIgnored() {
+        for (String client : List.of("203.0.113.10", "203.0.113.11", "203.0.113.13")) {
+            cache.commands().del("ratelimit:pair:ip:" + client).block();
+        }
+        for (int i = 1; i <= 10; i++) {
+            pairVia("203.0.113.10", "YYYY-YY" + String.format("%02d", i)).expectStatus().isBadRequest();
+        }
+        pairVia("203.0.113.10", "YYYY-YY11").expectStatus().isEqualTo(429);
+        // another client behind the same proxy is not locked out
+        pairVia("203.0.113.11", "YYYY-YY12").expectStatus().isBadRequest();
+        // the throttled client writes a fresh address first: the proxy's entry, the right-most, still names it
+        pairVia("198.51.100.99, 203.0.113.10", "YYYY-YY13").expectStatus().isEqualTo(429);
+        // a client claiming to be the throttled one is counted as what the proxy saw
+        pairVia("203.0.113.10, 203.0.113.13", "YYYY-YY14").expectStatus().isBadRequest();
+    }
+
+    private WebTestClient.ResponseSpec pairVia(String forwardedFor, String code) {
+        return anonymous.post().uri("/api/pair").header("X-Forwarded-For", forwardedFor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code, "deviceName", "guesser")).exchange();
+    }
+
+    /** Requests without a token are limited per client address: 429 with Retry-After past the budget. */
+    @Test
+    void anonymousRequestsPastTheAddressBudgetGet429WithRetryAfter() {
+        int status = 0;
+        for (int i = 0; i <= 400 && status != 429; i++) {
+            status = anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.20").exchange()
+                    .returnResult(String.class).getStatus().value();
+        }
+        assertThat(status).as("within 401 requests of one address").isEqualTo(429);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.20").exchange().expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.21").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** Attempts older than the retention are deleted; newer ones stay. */
+    @Test
+    void oldPairingAttemptsArePruned() {
+        jdbc.update("INSERT INTO pairing_attempts (attempted_at, client_ip, code_hash_prefix, outcome) VALUES (?, ?, ?, ?)",
+                utc(Instant.now().minus(Duration.ofDays(31))), "203.0.113.30", "00000000", "unknown-code");
+        jdbc.update("INSERT INTO pairing_attempts (attempted_at, client_ip, code_hash_prefix, outcome) VALUES (?, ?, ?, ?)",
+                utc(Instant.now().minus(Duration.ofDays(29))), "203.0.113.31", "00000000", "unknown-code");
+        assertThat(pairings.pruneAttemptsOlderThan(Duration.ofDays(30)).block()).isGreaterThanOrEqualTo(1L);
+        assertThat(jdbc.queryForList("SELECT client_ip FROM pairing_attempts WHERE client_ip LIKE '203.0.113.3%'", String.class))
+                .containsExactly("203.0.113.31");
+    }
+
+    /** The table's times are UTC, as the service writes them. */
+    private static java.sql.Timestamp utc(Instant at) {
+        return java.sql.Timestamp.valueOf(java.time.LocalDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
     }
 
     @Test
     void aPhonePairsOnceWithACodeThatExpires() throws InterruptedException {
         int attemptsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class);
+        int pairedBefore = jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome = 'paired'",
+                Integer.class);
         JsonNode code = admin.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("label", "Maria's phone")).exchange().expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
@@ -245,7 +492,7 @@ class AccessIT {
         Thread.sleep(3200);
         pair(late.get("code").asText(), "too late").expectStatus().isBadRequest();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts WHERE outcome = 'paired'", Integer.class))
-                .isEqualTo(1);
+                .isEqualTo(pairedBefore + 1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pairing_attempts", Integer.class) - attemptsBefore)
                 .as("every attempt recorded: the pairing, the reused code, the expired one").isEqualTo(3);
     }

@@ -295,7 +295,7 @@ public final class ConsoleFanoutBenchmark {
     }
 
     private String prometheus() {
-        return subscribers.get().uri("/actuator/prometheus").responseContent().aggregate().asString()
+        return subscribers.baseUrl(server.managementUrl()).get().uri("/actuator/prometheus").responseContent().aggregate().asString()
                 .block(Duration.ofSeconds(10));
     }
 

@@ -144,8 +144,8 @@ public final class HistoryBenchmark {
     }
 
     /** The export's position as the application reports it (gauge agent.processor.position, sampled each second). */
-    private static long exportedPosition(String baseUrl) throws Exception {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl + "/actuator/prometheus").toURL().openConnection();
+    private static long exportedPosition(String managementUrl) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(managementUrl + "/actuator/prometheus").toURL().openConnection();
         String metrics = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         java.util.regex.Matcher gauge = java.util.regex.Pattern
                 .compile("agent_processor_position\\{[^}]*processor=\"kafka-export\"[^}]*} ([0-9.E]+)").matcher(metrics);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -25,12 +26,14 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> command;
     private final Path log;
     public final int port;
+    public final int managementPort;
     private Process process;
 
-    private ServerProcess(List<String> command, Path log, int port) {
+    private ServerProcess(List<String> command, Path log, int port, int managementPort) {
         this.command = command;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     static ServerProcess create(String database, Path dataDir, Map<String, String> properties) throws IOException {
@@ -48,6 +51,7 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess mysqlNode(List<String> launch, String database, Path dataDir,
                                           Map<String, String> properties) throws IOException {
         int port = freePort();
+        int managementPort = SuiteSettings.freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch);
@@ -61,8 +65,9 @@ public final class ServerProcess implements AutoCloseable {
                 "--spring.r2dbc.password=" + TestServices.mariaDbPassword(),
                 "--spring.data.redis.host=" + TestServices.redis().host(),
                 "--spring.data.redis.port=" + TestServices.redis().port()));
+        command.addAll(SuiteSettings.processArguments(managementPort));
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
-        return new ServerProcess(command, dataDir.resolve("server.log"), port);
+        return new ServerProcess(command, dataDir.resolve("server.log"), port, managementPort);
     }
 
     /**
@@ -110,10 +115,15 @@ public final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Health and metrics: the management port. */
+    public String managementUrl() {
+        return SuiteSettings.managementUrl(managementPort);
+    }
+
     /** The readiness probe's status, 0 while nothing answers. */
     private int readiness() {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + "/actuator/health/readiness")
+            HttpURLConnection connection = (HttpURLConnection) URI.create(managementUrl() + "/actuator/health/readiness")
                     .toURL().openConnection();
             // generous: a probe that gave up on a slow answer would see the server's readiness late
             connection.setConnectTimeout(1000);

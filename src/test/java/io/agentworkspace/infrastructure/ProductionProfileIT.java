@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
@@ -22,7 +23,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.kafka.KafkaGateway;
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 import reactor.core.publisher.Flux;
 
@@ -46,10 +50,16 @@ class ProductionProfileIT {
     WebTestClient http;
     @Autowired
     KafkaGateway kafka;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    DataDirectory data;
 
     @Test
     void healthIsUpWithDatabaseRedisAndKafka() {
-        JsonNode health = http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+        // components only for a valid token: health is public on the management port, its details are not
+        JsonNode health = AdminToken.authorize(SuiteSettings.management(context), AdminToken.read(data.root()))
+                .get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         assertThat(health.get("status").asText()).isEqualTo("UP");
         for (String component : List.of("db", "r2dbc", "redis", "kafka")) {
@@ -63,7 +73,7 @@ class ProductionProfileIT {
     void prometheusCarriesJvmHttpAndEventProcessorFigures() {
         http.get().uri("/api/projects").exchange().expectStatus().isUnauthorized();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            String metrics = SuiteSettings.management(context).get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody();
             assertThat(metrics)
                     .contains("jvm_memory_used_bytes")

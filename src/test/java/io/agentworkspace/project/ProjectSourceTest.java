@@ -12,14 +12,14 @@ class ProjectSourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://github.com/acme/repo.git", "http://git.local/acme/repo", "ssh://git@host:2222/a/b.git",
-            "git://host/a/b.git", "git@github.com:acme/repo.git", "https://user@host.example/a/b.git"})
+            "git://host/a/b.git", "git@github.com:acme/repo.git", "ssh://git@host.example/a/b.git"})
     void acceptsGitUrls(String url) {
         assertThat(ProjectSource.gitUrl(url).kind()).isEqualTo(ProjectSource.Kind.GIT_URL);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "not a url", "ftp://host/a/b.git", "file:///etc/passwd", "https://host",
-            "https://user:hunter2@host/a/b.git", "https://host/a/b.git?x=1", "https://host/a b.git", " https://host/a/b.git",
+            "https://user:hunter2@host/a/b.git", "https://ghp_hunter2@host/a/b.git", "https://host/a/b.git?x=1", "https://host/a b.git", " https://host/a/b.git",
             "https://host/a/b.git\n", "/local/path", "C:\\repos\\x", "git@host:/", "git@host:\\x"})
     void refusesEverythingElseNamingTheField(String url) {
         assertThatThrownBy(() -> ProjectSource.gitUrl(url))

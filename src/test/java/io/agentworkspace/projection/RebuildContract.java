@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -26,6 +27,7 @@ import io.agentworkspace.auth.ApiTokens;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.BulkEvents;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.Tokens;
 
 /**
@@ -48,6 +50,8 @@ abstract class RebuildContract {
     PlatformTransactionManager transactions;
     @Autowired
     ApiTokens apiTokens;
+    @Autowired
+    ApplicationContext context;
 
     abstract int tokens();
 
@@ -154,7 +158,8 @@ abstract class RebuildContract {
         assertThat(jdbc.queryForList("SELECT COUNT(*) FROM projection_rebuilds WHERE state = 'done'", Long.class))
                 .containsExactly(1L);
         // the scrape of the whole service is larger than WebTestClient's default 256 KB buffer
-        http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+        SuiteSettings.management(context).mutate()
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
                 .value(metrics -> assertThat(metrics).containsPattern(
                         "agent_projection_rebuild_processed\\{[^}]*projection=\"api-tokens\""));

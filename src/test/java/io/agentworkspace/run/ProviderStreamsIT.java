@@ -27,9 +27,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.AgentProcesses;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.ProjectWorkspaces;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.workspace.Workspaces;
 
 /**
@@ -57,6 +59,8 @@ class ProviderStreamsIT {
         registry.add("agent.runs.providers.openai.base-url", OPENAI::baseUrl);
         registry.add("agent.runs.providers.anthropic.base-url", ANTHROPIC::baseUrl);
         registry.add("agent.runs.providers.claude-code.executable", () -> claude.executable.toString());
+        // the fake records what it saw beside itself: the one host path its sandbox lets it write
+        registry.add("agent.runs.sandbox.writable-paths", () -> claude.record.toString());
         registry.add("agent.runs.providers.openai.api-key", () -> CONFIGURED_OPENAI_KEY);
     }
 
@@ -68,6 +72,8 @@ class ProviderStreamsIT {
 
     @Autowired
     WebTestClient anonymous;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
     @Autowired
     DataDirectory data;
     @Autowired
@@ -248,7 +254,7 @@ class ProviderStreamsIT {
 
         assertThat(claude.recorded("args").split("\n")).containsExactly("-p", "--output-format", "stream-json",
                 "--verbose", "--model", "claude-sonnet-4-5", "--max-turns", "50", "--permission-mode", "acceptEdits",
-                "--allowedTools", "Read,Write,Edit,MultiEdit,Glob,Grep,LS", "--disallowedTools",
+                "--setting-sources", "user", "--strict-mcp-config", "--allowedTools", "Read,Write,Edit,MultiEdit,Glob,Grep,LS", "--disallowedTools",
                 "Bash,BashOutput,KillShell,WebFetch,WebSearch");
         assertThat(claude.recorded("prompt")).isEqualTo("--dangerously-skip-permissions; rm -rf / # write docs");
         assertThat(Path.of(claude.recorded("cwd"))).isEqualTo(realPath(workspaces.of(projectId)));
@@ -273,12 +279,13 @@ class ProviderStreamsIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> Files.exists(claude.record.resolve("child")) && !claude.recorded("child").isEmpty()
                         && RunsApi.streamedText(RunsApi.console(http, slow)).contains("I will create"));
-        ProcessHandle script = ProcessHandle.of(Long.parseLong(claude.recorded("pid"))).orElseThrow();
-        ProcessHandle child = ProcessHandle.of(Long.parseLong(claude.recorded("child"))).orElseThrow();
+        // the fake runs in its own pid namespace, so what it recorded are not host pids: find its tree from here
+        List<ProcessHandle> tree = AgentProcesses.of(claude.executable);
+        assertThat(tree).as("the sandbox, the script and its sleeping child").hasSizeGreaterThanOrEqualTo(3);
         long asked = System.nanoTime();
         http.post().uri("/api/runs/" + slow + "/cancel").exchange().expectStatus().isAccepted();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> ended(script) && ended(child));
+                .until(() -> AgentProcesses.allEnded(tree, claude.executable));
         assertThat((System.nanoTime() - asked) / 1_000_000).as("cancel to process tree gone, ms").isLessThan(1000);
         assertThat(RunsApi.awaitEnded(http, slow, Duration.ofSeconds(5)).get("state").asText()).isEqualTo("cancelled");
         Files.delete(claude.record.resolve("child"));
@@ -320,11 +327,14 @@ class ProviderStreamsIT {
         for (String uri : List.of("/api/runs?limit=500", "/api/runs/" + one, "/api/runs/" + two, "/api/runs/" + three,
                 "/api/queues", "/api/secrets", "/api/secrets/openai.api-key", "/api/secrets/anthropic.api-key",
                 "/api/me", "/api/tokens", "/api/pairings", "/api/projects", "/api/projects/" + projectId,
-                "/api/projects/" + projectId + "/workspace", "/api/projects/" + projectId + "/rag/runs",
-                "/actuator/prometheus")) {
+                "/api/projects/" + projectId + "/workspace", "/api/projects/" + projectId + "/rag/runs")) {
             exposed.append(uri).append(' ').append(http.get().uri(uri).exchange().expectBody(String.class)
                     .returnResult().getResponseBody()).append('\n');
         }
+        exposed.append(SuiteSettings.management(context).mutate()
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectBody(String.class)
+                .returnResult().getResponseBody());
         exposed.append(RunsApi.console(http, one)).append(RunsApi.console(http, two)).append(RunsApi.console(http, three));
         String database = databaseDump();
         assertThat(database).as("the dump holds the event store").contains("io.agentworkspace.run.RunSucceeded");
@@ -359,15 +369,6 @@ class ProviderStreamsIT {
      * Dead, or a zombie: an orphaned grandchild is reaped by PID 1, which on these VMs takes its time; a zombie runs
      * nothing and holds nothing.
      */
-    private static boolean ended(ProcessHandle process) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException gone) {
-            return true;
-        }
-    }
-
     private void setSecret(String name, String value) {
         http.put().uri("/api/secrets/" + name).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("value", value))
                 .exchange().expectStatus().value(status -> assertThat(status).isIn(200, 201));

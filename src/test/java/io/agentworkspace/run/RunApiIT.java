@@ -39,7 +39,8 @@ import io.agentworkspace.workspace.Workspaces;
  * list and its filters, the queue view and its gauges; bad input and abilities.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"agent.runs.queues.docs.concurrency=1"})
+        properties = {"agent.runs.queues.docs.concurrency=1", "agent.runs.max-output-bytes=2MB",
+                "agent.runs.max-tool-calls=20"})
 class RunApiIT {
 
     static Path dataDir;
@@ -91,6 +92,35 @@ class RunApiIT {
         if (projectId == null) {
             projectId = ProjectWorkspaces.registerAndClone(http, origin.path());
         }
+    }
+
+    /**
+     * A billion characters asked for: the run stops at its output cap with a clear reason and the service answers
+     * on; a run that calls tools past its cap fails the same way, its extra calls never executed.
+     */
+    @Test
+    void outputAndToolCallsPastTheirCapsFailTheRunAndTheServiceStaysUp() {
+        String flood = RunsApi.script(http, projectId, "agents-default", "emit 1000000000 x\nsay never reached");
+        JsonNode flooded = RunsApi.awaitEnded(http, flood, Duration.ofSeconds(60));
+        assertThat(flooded.get("state").asText()).isEqualTo("failed");
+        assertThat(flooded.at("/summary/reason").asText()).startsWith("max-output:").contains("2097152");
+        WebTestClient large = http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 << 20)).build();
+        assertThat(RunsApi.streamedText(RunsApi.console(large, flood)).length()).isLessThanOrEqualTo(2 * 1024 * 1024);
+
+        StringBuilder calls = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            calls.append("tool write_file {\"path\":\"calls/").append(i).append(".txt\",\"content\":\"x\"}\n");
+        }
+        String busy = RunsApi.script(http, projectId, "agents-default", calls.toString());
+        JsonNode stopped = RunsApi.awaitEnded(http, busy, Duration.ofSeconds(60));
+        assertThat(stopped.get("state").asText()).isEqualTo("failed");
+        assertThat(stopped.at("/summary/reason").asText()).startsWith("max-tool-calls:");
+        assertThat(workspaces.of(projectId).resolve("calls/20.txt")).exists();
+        assertThat(workspaces.of(projectId).resolve("calls/21.txt")).doesNotExist();
+
+        http.get().uri("/api/runs/" + flood).exchange().expectStatus().isOk();
+        assertThat(RunsApi.awaitEnded(http, RunsApi.script(http, projectId, "agents-default", "say still here"),
+                Duration.ofSeconds(30)).get("state").asText()).isEqualTo("succeeded");
     }
 
     @Test

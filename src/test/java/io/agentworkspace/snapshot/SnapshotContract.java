@@ -54,7 +54,9 @@ abstract class SnapshotContract {
     }
 
     String newProject() {
-        Path origin = data.root().resolve("origins").resolve(java.util.UUID.randomUUID().toString());
+        // beside the data directory: repositories inside it are never registered
+        Path origin = data.root().resolveSibling(data.root().getFileName() + "-origins")
+                .resolve(java.util.UUID.randomUUID().toString());
         return ProjectWorkspaces.registerAndClone(http, GitRepositories.withCommits(origin, 2).path());
     }
 

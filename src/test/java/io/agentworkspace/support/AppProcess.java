@@ -1,7 +1,6 @@
 package io.agentworkspace.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +24,13 @@ public final class AppProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private AppProcess(Process process, int port, Path log) {
+    private AppProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -56,11 +57,13 @@ public final class AppProcess implements AutoCloseable {
     public static AppProcess start(List<String> jvmOptions, Path dataDir, String profiles, Map<String, Object> properties,
                                    Duration timeout) throws IOException, InterruptedException {
         int port = freePort();
+        int managementPort = SuiteSettings.freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", "-jar", jar().toAbsolutePath().toString(),
                 "--spring.profiles.active=" + profiles, "--server.port=" + port, "--server.address=127.0.0.1",
                 "--agent.data-dir=" + dataDir));
+        command.addAll(SuiteSettings.processArguments(managementPort));
         if (!properties.containsKey("agent.secrets.master-key")) {
             command.add("--agent.secrets.master-key=" + MySqlProfile.TEST_MASTER_KEY);
         }
@@ -68,7 +71,7 @@ public final class AppProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AppProcess app = new AppProcess(process, port, log);
+        AppProcess app = new AppProcess(process, port, managementPort, log);
         app.awaitHealthy(timeout);
         return app;
     }
@@ -82,7 +85,7 @@ public final class AppProcess implements AutoCloseable {
                 throw new IllegalStateException("the application exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/liveness"))
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/liveness"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -98,6 +101,11 @@ public final class AppProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Health and metrics: the management port. */
+    public String managementUrl() {
+        return SuiteSettings.managementUrl(managementPort);
     }
 
     public long pid() {
@@ -137,9 +145,7 @@ public final class AppProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return SuiteSettings.freePort();
     }
 }

@@ -1,6 +1,5 @@
 package io.agentworkspace.auth.web;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +26,7 @@ import org.springframework.web.server.ServerWebExchange;
 import io.agentworkspace.auth.Pairings;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,6 +39,12 @@ class PairingController {
 
     record IssueRequest(@Nullable @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*",
             message = "must not contain control characters") String label) {
+
+        /** Unknown fields are refused rather than ignored: a request that says more than it may is not guessed at. */
+        @com.fasterxml.jackson.annotation.JsonAnySetter
+        void refuse(String name, Object value) {
+            throw new IllegalArgumentException("a pairing request has no field " + name);
+        }
     }
 
     record RedeemRequest(@NotBlank @Size(max = 32) String code,
@@ -55,10 +61,12 @@ class PairingController {
 
     private final Pairings pairings;
     private final String publicUrl;
+    private final ClientAddresses clients;
 
-    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl) {
+    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl, ClientAddresses clients) {
         this.pairings = pairings;
         this.publicUrl = publicUrl;
+        this.clients = clients;
     }
 
     @PostMapping(path = "/api/pairings", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -89,7 +97,7 @@ class PairingController {
 
     @PostMapping(path = "/api/pair", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Paired>> pair(@Valid @RequestBody RedeemRequest request, ServerWebExchange exchange) {
-        return pairings.redeem(request.code(), request.deviceName().strip(), clientIp(exchange))
+        return pairings.redeem(request.code(), request.deviceName().strip(), clients.of(exchange))
                 .map(issued -> ResponseEntity.status(201).cacheControl(CacheControl.noStore())
                         .body(new Paired(issued.token().tokenId(), issued.plaintext(), issued.token().name(),
                                 TokenController.wireNames(issued.token().abilities()), issued.token().issuedAt())));
@@ -101,11 +109,5 @@ class PairingController {
         }
         URI uri = exchange.getRequest().getURI();
         return uri.getScheme() + "://" + uri.getAuthority();
-    }
-
-    /** The peer's address; behind a proxy set server.forward-headers-strategy=native so it is the client's. */
-    private static String clientIp(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 }

@@ -82,6 +82,14 @@ class TokenController {
             throw RejectedCommand.invalid("invalid-expiry", "expiresAt",
                     "expiresAt must be at least a minute and at most five years ahead");
         }
+        // a token never outlives its issuer: none asked for, the issuer's own expiry
+        if (caller.expiresAt() != null) {
+            if (expiresAt != null && expiresAt.isAfter(caller.expiresAt())) {
+                throw RejectedCommand.invalid("invalid-expiry", "expiresAt",
+                        "expiresAt must not be later than the expiry of the token that issues it");
+            }
+            expiresAt = expiresAt == null ? caller.expiresAt() : expiresAt;
+        }
         return issuance.issue(request.name().strip(), abilities, preset, expiresAt, caller.tokenId())
                 .map(issued -> ResponseEntity.created(URI.create("/api/tokens/" + issued.token().tokenId()))
                         .cacheControl(CacheControl.noStore())
@@ -102,7 +110,7 @@ class TokenController {
         if (!id.matches("[0-9a-f]{16}")) {
             return Mono.error(RejectedCommand.invalid("invalid-token-id", "id", "id must be 16 hexadecimal characters"));
         }
-        return issuance.revoke(id, "revoked through the API", caller.tokenId())
+        return issuance.revoke(id, "revoked through the API", caller)
                 .thenReturn(ResponseEntity.noContent().build());
     }
 

@@ -60,9 +60,11 @@ class BroadcastingAuthController {
 
     @PostMapping(path = "/broadcasting/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('console:subscribe')")
-    ResponseEntity<Authorization> authorizeJson(@RequestBody Map<String, Object> body,
-                                                @AuthenticationPrincipal TokenPrincipal caller) {
-        return authorize(text(body.get("socket_id")), text(body.get("channel_name")), text(body.get("since")), caller);
+    // reactive method security needs a Publisher: a plain ResponseEntity made every JSON request a 500
+    Mono<ResponseEntity<Authorization>> authorizeJson(@RequestBody Map<String, Object> body,
+                                                      @AuthenticationPrincipal TokenPrincipal caller) {
+        return Mono.fromCallable(() -> authorize(text(body.get("socket_id")), text(body.get("channel_name")),
+                text(body.get("since")), caller));
     }
 
     private ResponseEntity<Authorization> authorize(@Nullable String socketId, @Nullable String channel,

@@ -33,6 +33,7 @@ import io.agentworkspace.console.SlowSubscriber;
 import io.agentworkspace.console.TokenWatch;
 import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -53,9 +54,13 @@ class ConsoleStreamController {
     private final TokenWatch tokens;
     private final ConsoleMetrics metrics;
     private final ConsoleSettings settings;
+    private final ConnectionLimits limits;
+    private final ClientAddresses clients;
 
     ConsoleStreamController(ConsoleFeed feed, ChannelAccess access, TokenWatch tokens, ConsoleMetrics metrics,
-                            ConsoleSettings settings) {
+                            ConsoleSettings settings, ConnectionLimits limits, ClientAddresses clients) {
+        this.limits = limits;
+        this.clients = clients;
         this.feed = feed;
         this.access = access;
         this.tokens = tokens;
@@ -86,7 +91,23 @@ class ConsoleStreamController {
         Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
         Backlog backlog = new Backlog(nativeRequest instanceof Connection connection ? connection.channel() : null,
                 settings.subscriberPendingBytes(), settings.closeGrace());
-        return checked.then(Mono.defer(() -> write(exchange.getResponse(), channels, cursor, caller, backlog)));
+        return checked.then(Mono.defer(() -> {
+            ConnectionLimits.Place byToken = limits.forToken(caller.tokenId(), settings.maxConnectionsPerToken());
+            ConnectionLimits.Place byAddress = byToken == null ? null
+                    : limits.forAddress(clients.of(exchange), settings.maxConnectionsPerAddress());
+            if (byAddress == null) {
+                if (byToken != null) {
+                    byToken.close();
+                }
+                return Mono.error(RejectedCommand.tooManyAttempts("too-many-connections",
+                        "This token or address holds as many console streams as it may; close one first.", 10));
+            }
+            return write(exchange.getResponse(), channels, cursor, caller, backlog)
+                    .doFinally(signal -> {
+                        byToken.close();
+                        byAddress.close();
+                    });
+        }));
     }
 
     private Mono<Void> write(ServerHttpResponse response, Set<String> channels, @Nullable Long cursor,

@@ -33,8 +33,9 @@ import reactor.util.concurrent.Queues;
  */
 final class PusherSocket {
 
-    static final int MAX_SUBSCRIPTIONS = 100;
     static final int UNAUTHORIZED = 4009;
+    /** Pusher's "over connection quota" code. */
+    static final int OVER_QUOTA = 4004;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
 
@@ -50,6 +51,10 @@ final class PusherSocket {
             .onBackpressureBuffer(Queues.<WebSocketMessage>get(1024).get());
     private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
     private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
+    /** The token each token-bound channel was authorized with; guarded by {@code this}, as is {@link #tokenPlaces}. */
+    private final Map<String, String> channelTokens = new java.util.HashMap<>();
+    /** A place in each bound token's connection quota, held while any channel of this connection is bound to it. */
+    private final Map<String, ConnectionLimits.Place> tokenPlaces = new java.util.HashMap<>();
     private final Backlog backlog;
     private volatile long lastSentId;
     private volatile long lastSeenNanos = System.nanoTime();
@@ -85,7 +90,7 @@ final class PusherSocket {
     }
 
     Flux<WebSocketMessage> outbound() {
-        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, MAX_SUBSCRIPTIONS + 1, 32));
+        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, context.settings().maxSubscriptionsPerConnection() + 1, 32));
     }
 
     void connected(long activityTimeoutSeconds) {
@@ -134,8 +139,8 @@ final class PusherSocket {
         if (subscriptions.containsKey(channel)) {
             return;
         }
-        if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-            error(null, "At most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
+        if (subscriptions.size() >= context.settings().maxSubscriptionsPerConnection()) {
+            error(null, "At most " + context.settings().maxSubscriptionsPerConnection() + " subscriptions per connection");
             return;
         }
         String channelData = data.path("channel_data").isTextual() ? data.path("channel_data").textValue() : null;
@@ -173,6 +178,11 @@ final class PusherSocket {
             return;
         }
         String tokenId = signed.path("token_id").isTextual() ? signed.path("token_id").textValue() : null;
+        if (tokenId != null && !bindToken(channel, tokenId)) {
+            error(OVER_QUOTA, "Subscription to " + channel + " refused: its token holds as many console connections as"
+                    + " it may (agent.console.max-connections-per-token); close one first");
+            return;
+        }
         start(channel, since, tokenId, member);
     }
 
@@ -245,7 +255,31 @@ final class PusherSocket {
         if (subscribed != null && subscribed.member() != null) {
             context.presence().leave(channel, subscribed.member().userId(), this);
         }
+        unbindToken(channel);
         return subscribed;
+    }
+
+    /** Counts this connection against the token's quota, once for all its channels bound to it; false when full. */
+    private synchronized boolean bindToken(String channel, String tokenId) {
+        if (closed) {
+            return false;
+        }
+        if (!tokenPlaces.containsKey(tokenId)) {
+            ConnectionLimits.Place place = context.limits().forToken(tokenId, context.settings().maxConnectionsPerToken());
+            if (place == null) {
+                return false;
+            }
+            tokenPlaces.put(tokenId, place);
+        }
+        channelTokens.put(channel, tokenId);
+        return true;
+    }
+
+    private synchronized void unbindToken(String channel) {
+        String tokenId = channelTokens.remove(channel);
+        if (tokenId != null && !channelTokens.containsValue(tokenId)) {
+            tokenPlaces.remove(tokenId).close();
+        }
     }
 
     void memberAdded(String channel, PresenceRooms.Member member) {
@@ -286,6 +320,10 @@ final class PusherSocket {
         for (String channel : Set.copyOf(subscriptions.keySet())) {
             unsubscribe(channel);
         }
+        // also what a subscription being started at this moment bound
+        tokenPlaces.values().forEach(ConnectionLimits.Place::close);
+        tokenPlaces.clear();
+        channelTokens.clear();
         control.emitComplete(RETRY_CONCURRENT);
         streams.emitComplete(RETRY_CONCURRENT);
         return true;

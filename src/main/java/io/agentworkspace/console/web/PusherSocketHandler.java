@@ -40,7 +40,7 @@ import reactor.core.publisher.Mono;
 class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, DisposableBean {
 
     record Context(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                   PresenceRooms presence, ConsoleSettings settings) {
+                   PresenceRooms presence, ConsoleSettings settings, ConnectionLimits limits) {
     }
 
     static final int SLOW_CONSUMER = 4100;
@@ -53,8 +53,8 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     private final Disposable idleChecks;
 
     PusherSocketHandler(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                        PresenceRooms presence, ConsoleSettings settings) {
-        this.context = new Context(feed, credentials, tokens, metrics, presence, settings);
+                        PresenceRooms presence, ConsoleSettings settings, ConnectionLimits limits) {
+        this.context = new Context(feed, credentials, tokens, metrics, presence, settings, limits);
         this.settings = settings;
         this.idleChecks = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> checkIdle());
     }

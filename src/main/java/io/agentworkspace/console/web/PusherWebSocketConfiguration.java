@@ -6,6 +6,8 @@ import java.util.Map;
 import io.netty.channel.Channel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.HandlerMapping;
@@ -18,6 +20,9 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 import org.springframework.web.server.ServerWebExchange;
 
 import io.agentworkspace.auth.PublicEndpoints;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
+import io.agentworkspace.infrastructure.web.ProblemWriter;
+import io.agentworkspace.infrastructure.web.Problems;
 import io.agentworkspace.console.ConsoleSettings;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -45,17 +50,31 @@ class PusherWebSocketConfiguration {
      * connection's Netty channel to the handler, so a client that stops reading can be cut off for good.
      */
     @Bean
-    WebFluxConfigurer pusherWebSocketService(ConsoleSettings settings) {
+    WebFluxConfigurer pusherWebSocketService(ConsoleSettings settings, ConnectionLimits limits, ClientAddresses clients,
+                                             ProblemWriter problems) {
         ReactorNettyRequestUpgradeStrategy upgrade = new ReactorNettyRequestUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxFrameBytes()).handlePing(false));
         HandshakeWebSocketService service = new HandshakeWebSocketService(upgrade) {
             @Override
             public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+                if (!HandshakeChecks.originAllowed(exchange, settings.allowedOrigins())) {
+                    return problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN, "origin-not-allowed",
+                            "This origin may not open the console WebSocket (agent.console.allowed-origins)."), null);
+                }
+                ConnectionLimits.Place place = limits.forAddress(clients.of(exchange),
+                        settings.maxConnectionsPerAddress());
+                if (place == null) {
+                    HttpHeaders headers = new HttpHeaders();
+                    headers.set(HttpHeaders.RETRY_AFTER, "10");
+                    return problems.write(exchange, Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-connections",
+                            "This address holds as many console connections as it may; close one first."), headers);
+                }
                 Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
                 Channel channel = request instanceof Connection connection ? connection.channel() : null;
                 WebSocketHandler bound = handler instanceof PusherSocketHandler pusher
-                        ? session -> pusher.handle(session, channel) : handler;
-                return super.handleRequest(exchange, bound);
+                        ? session -> pusher.handle(session, channel).doFinally(signal -> place.close()) : handler;
+                return super.handleRequest(exchange, bound).doOnError(failure -> place.close())
+                        .doOnCancel(place::close);
             }
         };
         return new WebFluxConfigurer() {

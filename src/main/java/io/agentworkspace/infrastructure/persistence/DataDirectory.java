@@ -4,15 +4,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** The directory that holds everything the node keeps on local disk: workspaces, snapshots, the embedded database. */
+/**
+ * The directory that holds everything the node keeps on local disk: workspaces, snapshots, the embedded database,
+ * the admin token and master key. It and every sub-directory it hands out are owner-only ({@code rwx------}),
+ * whatever the process's umask: other local users must not read workspaces, archives or keys.
+ */
 @Component
 public class DataDirectory {
 
     static final String DEFAULT = "./data";
+    /** Owner-only: for directories the service creates under the data directory. */
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
 
@@ -20,8 +29,15 @@ public class DataDirectory {
         this.root = resolve(configured);
         try {
             Files.createDirectories(root);
+            ownerOnly(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + root, e);
+        }
+    }
+
+    private static void ownerOnly(Path directory) throws IOException {
+        if (Files.getFileStore(directory).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(directory, OWNER_ONLY);
         }
     }
 
@@ -37,7 +53,10 @@ public class DataDirectory {
     public Path directory(String name) {
         Path dir = root.resolve(name);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                ownerOnly(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }

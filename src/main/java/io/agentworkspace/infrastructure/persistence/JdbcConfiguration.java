@@ -23,13 +23,30 @@ class JdbcConfiguration {
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(DataSourceProperties properties, DataDirectory dataDirectory) {
+    HikariDataSource dataSource(DataSourceProperties properties, DataDirectory dataDirectory, DatabaseTls tls) {
         if (!StringUtils.hasText(properties.getUrl())) {
             properties.setUrl("jdbc:h2:" + EmbeddedDatabase.h2Url(dataDirectory));
             properties.setUsername("sa");
             properties.setPassword("");
+            return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         }
-        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        HikariDataSource dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        if (properties.getUrl().startsWith("jdbc:mariadb:") || properties.getUrl().startsWith("jdbc:mysql:")) {
+            tls.applyTo(dataSource);
+        }
+        return dataSource;
+    }
+
+    /** The R2DBC side of MariaDB/MySQL gets the same TLS setting as the JDBC side. */
+    @Bean
+    org.springframework.boot.autoconfigure.r2dbc.ConnectionFactoryOptionsBuilderCustomizer databaseTls(DatabaseTls tls,
+            org.springframework.core.env.Environment environment) {
+        return options -> {
+            String url = environment.getProperty("spring.r2dbc.url", "");
+            if (url.startsWith("r2dbc:mysql:") || url.startsWith("r2dbc:mariadb:")) {
+                tls.applyTo(options);
+            }
+        };
     }
 
     @Bean

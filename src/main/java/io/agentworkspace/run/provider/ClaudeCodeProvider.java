@@ -5,13 +5,20 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,26 +35,36 @@ import reactor.core.publisher.FluxSink;
  * (text and tool_use blocks), {@code user} (tool_result blocks), {@code result} (success or {@code error_*}, with
  * usage and cost); unknown types and lines that are not JSON are ignored. Claude Code runs its own tools; the
  * argument list allows file tools only and forbids its shell and web tools.
+ *
+ * <p>Its own tools are not path-limited, so the process runs in an {@link AgentSandbox}: only its workspace is
+ * writable and nothing of the service is visible. Project-level settings of the repository ({@code .claude/},
+ * {@code .mcp.json}) are not loaded ({@code --setting-sources user}, {@code --strict-mcp-config}), and the private
+ * home the run gets holds user settings that disable hooks. Those flags are defence in depth; the sandbox is the
+ * boundary. Where the sandbox is unavailable the run fails rather than run unconfined.
  */
 public final class ClaudeCodeProvider implements AgentProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> WRITING_TOOLS = Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
-    private static final long GRACE_MS = 400;
+
+    private static final String USER_SETTINGS = "{\"disableAllHooks\": true, \"enableAllProjectMcpServers\": false}\n";
 
     private final String executable;
     private final List<String> allowedTools;
     private final List<String> disallowedTools;
     private final int maxTurns;
-    private final Path home;
+    private final Path homes;
+    private final AgentSandbox sandbox;
 
+    /** @param homes where each run's private home directory is made (and removed after the run) */
     public ClaudeCodeProvider(String executable, List<String> allowedTools, List<String> disallowedTools, int maxTurns,
-                              Path home) {
+                              Path homes, AgentSandbox sandbox) {
         this.executable = executable;
         this.allowedTools = List.copyOf(allowedTools);
         this.disallowedTools = List.copyOf(disallowedTools);
         this.maxTurns = maxTurns;
-        this.home = home;
+        this.homes = homes;
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -63,7 +80,8 @@ public final class ClaudeCodeProvider implements AgentProvider {
     /** The whole command line: nothing in it comes from a request but the model, which matched its pattern. */
     List<String> command(String model) {
         List<String> command = new ArrayList<>(List.of(executable, "-p", "--output-format", "stream-json", "--verbose",
-                "--model", model, "--max-turns", Integer.toString(maxTurns), "--permission-mode", "acceptEdits"));
+                "--model", model, "--max-turns", Integer.toString(maxTurns), "--permission-mode", "acceptEdits",
+                "--setting-sources", "user", "--strict-mcp-config"));
         if (!allowedTools.isEmpty()) {
             command.add("--allowedTools");
             command.add(String.join(",", allowedTools));
@@ -81,34 +99,69 @@ public final class ClaudeCodeProvider implements AgentProvider {
     }
 
     private void start(AgentRequest request, FluxSink<AgentEvent> sink) {
-        ProcessBuilder builder = new ProcessBuilder(command(request.model()))
-                .directory(request.workspace().toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        Map<String, String> environment = builder.environment();
-        environment.clear();
-        environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        environment.put("HOME", home.toString());
-        environment.put("LANG", "C.UTF-8");
-        environment.put("DISABLE_AUTOUPDATER", "1");
-        if (request.key() != null) {
-            environment.put("ANTHROPIC_API_KEY", request.key().value());
+        Optional<String> unavailable = sandbox.unavailable();
+        if (unavailable.isPresent()) {
+            sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS, unavailable.get()));
+            return;
         }
+        Path home = homes.resolve(request.runId());
         Process process;
         try {
-            java.nio.file.Files.createDirectories(home);
+            prepareHome(home);
+            ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(command(request.model()), request.workspace(), home))
+                    .directory(request.workspace().toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            Map<String, String> environment = builder.environment();
+            environment.clear();
+            environment.put("PATH", sandbox.mode() == AgentSandbox.Mode.NONE
+                    ? System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin") : "/usr/local/bin:/usr/bin:/bin");
+            environment.put("HOME", sandbox.homeInside(home));
+            environment.put("LANG", "C.UTF-8");
+            environment.put("DISABLE_AUTOUPDATER", "1");
+            if (request.key() != null) {
+                environment.put("ANTHROPIC_API_KEY", request.key().value());
+            }
             process = builder.start();
         } catch (IOException e) {
+            deleteQuietly(home);
             sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS, "claude could not be started: " + e.getMessage()));
             return;
         }
+        process.onExit().thenRun(() -> deleteQuietly(home));
         AtomicBoolean stopped = new AtomicBoolean();
         sink.onDispose(() -> {
             stopped.set(true);
-            stop(process);
+            sandbox.end(process);
         });
         Thread reader = new Thread(() -> read(process, request, sink, stopped), "claude-code-" + request.runId());
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** A fresh, owner-only home for one run, holding user settings that switch hooks off. */
+    private static void prepareHome(Path home) throws IOException {
+        deleteQuietly(home);
+        Files.createDirectories(home.getParent());
+        Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path settings = Files.createDirectory(home.resolve(".claude"));
+        Files.writeString(settings.resolve("settings.json"), USER_SETTINGS);
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // left for the next run of the same id, which starts by clearing it
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // as above
+        }
     }
 
     private void read(Process process, AgentRequest request, FluxSink<AgentEvent> sink, AtomicBoolean stopped) {
@@ -231,25 +284,5 @@ public final class ClaudeCodeProvider implements AgentProvider {
             Thread.currentThread().interrupt();
             return -1;
         }
-    }
-
-    /** TERM to the process and everything it started, KILL to whatever is left after a short grace. */
-    static void stop(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        Thread killer = new Thread(() -> {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
-            for (ProcessHandle handle : tree) {
-                long left = Math.max(0, deadline - System.nanoTime());
-                try {
-                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (Exception stillAlive) {
-                    handle.destroyForcibly();
-                }
-            }
-        }, "claude-code-stop");
-        killer.setDaemon(true);
-        killer.start();
     }
 }

@@ -15,15 +15,23 @@ import reactor.core.scheduler.Scheduler;
  * agent loop (streamed text, tool calls through the run's tools, usage). No network, no key.
  * <pre>
  * say Hello there           streams the words as text deltas, then a line break
- * emit 20000 x              streams one delta of 20000 'x'
+ * emit 20000 x              streams 20000 'x' (in deltas of at most 64 KiB, so memory stays bounded)
  * tool write_file {"path":"notes.txt","content":"hi"}
  * sleep 250                 waits (milliseconds)
  * usage 1200 300            reports input and output tokens
  * fail the reason           ends the run failed
  * # a comment
  * </pre>
+ * Every step is bounded: {@code emit} at most {@value #MAX_EMIT} repetitions, produced lazily (the run's output cap
+ * stops it early), {@code sleep} at most {@value #MAX_SLEEP_MS} ms. The provider is off by default outside the
+ * embedded profile ({@code agent.runs.providers.script.enabled}): it lets a {@code runs:write} token drive the tools
+ * directly.
  */
 public final class ScriptProvider implements AgentProvider {
+
+    static final long MAX_EMIT = 1_000_000_000L;
+    static final long MAX_SLEEP_MS = 600_000L;
+    private static final int CHUNK_CHARS = 64 * 1024;
 
     private final Scheduler toolScheduler;
 
@@ -61,9 +69,10 @@ public final class ScriptProvider implements AgentProvider {
             case "say" -> Flux.fromIterable(words(rest + "\n")).map(AgentEvent.TextDelta::new);
             case "emit" -> {
                 String[] parts = rest.split(" ", 2);
-                yield Flux.just(new AgentEvent.TextDelta((parts.length > 1 ? parts[1] : "x").repeat(Integer.parseInt(parts[0]))));
+                yield emit(parts.length > 1 ? parts[1] : "x", bounded(Long.parseLong(parts[0]), MAX_EMIT, "emit"));
             }
-            case "sleep" -> Mono.delay(Duration.ofMillis(Long.parseLong(rest))).thenMany(Flux.empty());
+            case "sleep" -> Mono.delay(Duration.ofMillis(bounded(Long.parseLong(rest), MAX_SLEEP_MS, "sleep")))
+                    .thenMany(Flux.empty());
             case "usage" -> {
                 String[] parts = rest.split(" ");
                 yield Flux.just(new AgentEvent.Usage(Long.parseLong(parts[0]), Long.parseLong(parts[1]), null));
@@ -81,6 +90,27 @@ public final class ScriptProvider implements AgentProvider {
                     rest.isEmpty() ? "the script failed" : rest));
             default -> Flux.error(ProviderFailure.of(ProviderFailure.Kind.REFUSED, "unknown script step: " + verb));
         };
+    }
+
+    /** {@code unit} repeated {@code count} times, as deltas of at most about 64 KiB made only when requested. */
+    private static Flux<AgentEvent> emit(String unit, long count) {
+        long perChunk = Math.max(1, CHUNK_CHARS / Math.max(1, unit.length()));
+        return Flux.<AgentEvent, Long>generate(() -> count, (left, sink) -> {
+            if (left <= 0) {
+                sink.complete();
+                return left;
+            }
+            long now = Math.min(left, perChunk);
+            sink.next(new AgentEvent.TextDelta(unit.repeat((int) now)));
+            return left - now;
+        });
+    }
+
+    private static long bounded(long value, long max, String step) {
+        if (value < 0 || value > max) {
+            throw ProviderFailure.of(ProviderFailure.Kind.REFUSED, step + " takes 0 to " + max);
+        }
+        return value;
     }
 
     private static List<String> words(String text) {

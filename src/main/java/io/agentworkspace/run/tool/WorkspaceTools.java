@@ -39,19 +39,23 @@ import org.springframework.lang.Nullable;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.workspace.ConfinedPath;
+import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
 import io.agentworkspace.workspace.WorkspacePaths;
 
 /**
  * The tools an agent may call in its run's workspace: read, write, list, search, and git status, diff and commit
  * through JGit. Every path goes through {@link WorkspacePaths} (no {@code ..}, nothing absolute, no link out, no
- * NUL, never {@code .git}); every write first checks that the run's lease still holds the workspace. There is no
- * shell and no way to run a program. A refused or failed call is a failed result the model sees; only a lost
+ * NUL, never a {@code .git} at any depth; writes never to agent or tool configuration, {@link Limits#protectedPaths});
+ * every write first checks that the run's lease still holds the workspace. There is no shell and no way to run a
+ * program: the repository is opened through {@link SafeGit}, so a commit runs no hook and no filter. A refused or failed call is a failed result the model sees; only a lost
  * lease stops the run ({@link LeaseLost}). Blocking.
  */
 public final class WorkspaceTools implements ToolExecutor {
 
-    public record Limits(long maxReadBytes, long maxWriteBytes, int maxResultChars, int maxSearchHits) {
+    /** @param protectedPaths paths the write tool refuses at any depth (agent and tool configuration) */
+    public record Limits(long maxReadBytes, long maxWriteBytes, int maxResultChars, int maxSearchHits,
+                         List<String> protectedPaths) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -161,7 +165,7 @@ public final class WorkspaceTools implements ToolExecutor {
         if (bytes.length > limits.maxWriteBytes()) {
             return ToolResult.error("content-too-large: at most " + limits.maxWriteBytes() + " bytes per write");
         }
-        ConfinedPath file = WorkspacePaths.resolve(workspace, path, WorkspacePaths.Access.WRITE);
+        ConfinedPath file = WorkspacePaths.resolveForWrite(workspace, path, limits.protectedPaths());
         if (file.relative().isRoot()) {
             return ToolResult.error("not-a-file: the workspace root is a directory");
         }
@@ -291,7 +295,7 @@ public final class WorkspaceTools implements ToolExecutor {
             git.add().addFilepattern(".").call();
             git.add().setUpdate(true).addFilepattern(".").call();
             RevCommit commit = git.commit().setMessage(message).setAuthor(AGENT).setCommitter(AGENT).setSign(false)
-                    .setAllowEmpty(false).call();
+                    .setNoVerify(true).setAllowEmpty(false).call();
             return new ToolResult(true, "committed " + commit.abbreviate(10).name() + " on " + git.getRepository().getBranch(),
                     List.of());
         } catch (org.eclipse.jgit.api.errors.EmptyCommitException nothing) {
@@ -301,7 +305,7 @@ public final class WorkspaceTools implements ToolExecutor {
 
     private Git open() throws IOException {
         try {
-            return Git.open(workspace.toFile());
+            return SafeGit.open(workspace);
         } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
             throw RejectedCommand.conflict("workspace-not-a-repository", "The workspace holds no git repository.");
         }
