@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,7 +144,7 @@ class PusherEventsController {
 
     private Verified verified(String appId, @Nullable byte[] body, ServerWebExchange exchange) {
         byte[] bytes = body == null ? new byte[0] : body;
-        Map<String, String> query = exchange.getRequest().getQueryParams().toSingleValueMap();
+        PusherQuery query = PusherQuery.parse(exchange.getRequest().getURI().getRawQuery());
         String signature = query.get("auth_signature");
         String key = query.get("auth_key");
         String timestamp = query.get("auth_timestamp");
@@ -167,16 +166,8 @@ class PusherEventsController {
             throw new ConsoleProblems.Unsigned("stale-request",
                     "auth_timestamp is more than " + MAX_SKEW.toSeconds() + " s from the server's clock");
         }
-        Map<String, String> signed = new TreeMap<>();
-        query.forEach((name, value) -> {
-            if (!name.equals("auth_signature")) {
-                signed.put(name.toLowerCase(java.util.Locale.ROOT), value);
-            }
-        });
-        StringBuilder text = new StringBuilder("POST\n").append(exchange.getRequest().getPath().value()).append('\n');
-        signed.forEach((name, value) -> text.append(text.charAt(text.length() - 1) == '\n' ? "" : "&")
-                .append(name).append('=').append(value));
-        if (!PusherSignatures.same(PusherSignatures.hmac(credentials.secret(), text.toString()), signature)
+        String text = query.stringToSign("POST", exchange.getRequest().getPath().value());
+        if (!PusherSignatures.same(PusherSignatures.hmac(credentials.secret(), text), signature)
                 || !PusherSignatures.same(PusherSignatures.md5(bytes), query.get("body_md5"))) {
             throw new ConsoleProblems.Unsigned("invalid-signature", "auth_signature or body_md5 does not match");
         }
