@@ -18,7 +18,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Puts every committed event of the log, from this node's writer and from other nodes (the fan-out), into id order
@@ -26,8 +25,9 @@ import reactor.core.scheduler.Schedulers;
  * from the fan-out for {@code gap-wait}, then read from the log, which is always the source of truth. With several
  * nodes the log head is also polled, so an announcement the fan-out lost costs latency, never an event.
  *
- * <p>Everything here runs on one thread, {@code console-dispatch}: ordering, the ring of recent events, and the
- * routing of each event to the subscriptions of its channel.
+ * <p>Everything here runs on one thread, the {@link ConsoleThread} the log writer appends on: ordering, the ring of
+ * recent events, and the routing of each event to the subscriptions of its channel. A batch the writer committed is
+ * routed right after its commit, on the same thread.
  */
 @Component
 class ConsoleDispatcher implements SmartLifecycle {
@@ -38,7 +38,8 @@ class ConsoleDispatcher implements SmartLifecycle {
     private final ConsoleLogReader reader;
     private final ConsoleFanout fanout;
     private final ConsoleSettings settings;
-    private final Scheduler thread = Schedulers.newSingle("console-dispatch", true);
+    private final ConsoleThread consoleThread;
+    private final Scheduler thread;
     private final Sinks.Many<ConsoleEvent> hot = Sinks.many().multicast().directBestEffort();
     private final ConsoleEvent[] ring;
     private final int mask;
@@ -52,7 +53,10 @@ class ConsoleDispatcher implements SmartLifecycle {
     private boolean gapTimerArmed;
     private volatile boolean started;
 
-    ConsoleDispatcher(ConsoleLogReader reader, ConsoleFanout fanout, ConsoleSettings settings) {
+    ConsoleDispatcher(ConsoleLogReader reader, ConsoleFanout fanout, ConsoleSettings settings,
+                      ConsoleThread consoleThread) {
+        this.consoleThread = consoleThread;
+        this.thread = consoleThread.scheduler();
         this.reader = reader;
         this.fanout = fanout;
         this.settings = settings;
@@ -72,7 +76,11 @@ class ConsoleDispatcher implements SmartLifecycle {
     }
 
     void accept(List<ConsoleEvent> batch) {
-        thread.schedule(() -> onBatch(batch));
+        if (consoleThread.isCurrent()) {
+            onBatch(batch);
+        } else {
+            thread.schedule(() -> onBatch(batch));
+        }
     }
 
     private void onBatch(List<ConsoleEvent> batch) {
@@ -280,7 +288,6 @@ class ConsoleDispatcher implements SmartLifecycle {
         started = false;
         running.dispose();
         hot.tryEmitComplete();
-        thread.dispose();
     }
 
     @Override
