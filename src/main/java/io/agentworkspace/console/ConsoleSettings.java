@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gapWait            how long a node waits for a missing id from the fan-out before reading the log
  * @param warmUp             at most this long at startup, before the node reports ready, to exercise the console's
  *                           paths over loopback once (0 to skip)
+ * @param clientEvents       Pusher client events ({@code client-*}) on private and presence channels
+ * @param webhooks           Pusher webhooks: channel occupied/vacated, member added/removed
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -47,13 +49,34 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("500ms") Duration headPoll,
                               @DefaultValue("20ms") Duration gapWait,
                               @DefaultValue("10s") Duration warmUp,
-                              @DefaultValue Retention retention) {
+                              @DefaultValue Retention retention,
+                              @DefaultValue ClientEvents clientEvents,
+                              @DefaultValue Webhooks webhooks) {
 
     /**
      * @param maxAge             events older than this are removed
      * @param maxEventsPerChannel a channel keeps at most this many newest events
      * @param interval           how often retention runs
      */
+    /**
+     * @param enabled   whether connections may send {@code client-} events (off by default, as on Pusher)
+     * @param perSecond client events one connection may send per second; more are refused (pusher:error 4301)
+     */
+    public record ClientEvents(@DefaultValue("false") boolean enabled, @DefaultValue("10") int perSecond) {
+    }
+
+    /**
+     * @param url         where to POST them (empty: no webhooks); http or https
+     * @param maxAttempts attempts per request before it is dropped (logged, counted)
+     * @param backoff     the first retry's delay; each next one doubles
+     * @param timeout     one attempt's time limit
+     * @param queue       events waiting to be sent at most; past it new ones are dropped (counted)
+     */
+    public record Webhooks(@DefaultValue("") String url, @DefaultValue("5") int maxAttempts,
+                           @DefaultValue("1s") Duration backoff, @DefaultValue("5s") Duration timeout,
+                           @DefaultValue("10000") int queue) {
+    }
+
     public record Retention(@DefaultValue("7d") Duration maxAge,
                             @DefaultValue("100000") long maxEventsPerChannel,
                             @DefaultValue("1m") Duration interval) {

@@ -11,11 +11,12 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * One node (the embedded default): accepted signatures in memory. Bounded: with {@link #CAPACITY} requests in the
+ * One node ({@code agent.console.fanout=local}, the default): accepted signatures in memory, so a publish needs no
+ * network round trip to be checked for a replay. Bounded: with {@link #CAPACITY} requests in the
  * window still remembered, further publishes are refused for a moment (503) rather than remembered without limit.
  */
 @Component
-@ConditionalOnProperty(name = "agent.redis.enabled", havingValue = "false", matchIfMissing = true)
+@ConditionalOnProperty(name = "agent.console.fanout", havingValue = "local", matchIfMissing = true)
 class InMemorySignedRequests implements SignedRequests {
 
     static final int CAPACITY = 100_000;
@@ -34,7 +35,7 @@ class InMemorySignedRequests implements SignedRequests {
             accepted.values().removeIf(expiry -> !expiry.isAfter(now));
             if (accepted.size() >= CAPACITY) {
                 return Mono.error(new ConsoleProblems.Busy("Too many signed requests in the last "
-                        + PusherEventsController.MAX_SKEW.toSeconds() + " s; retry shortly."));
+                        + PusherHttpApi.MAX_SKEW.toSeconds() + " s; retry shortly."));
             }
         }
         Instant previous = accepted.putIfAbsent(signature, until);

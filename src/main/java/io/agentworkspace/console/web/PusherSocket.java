@@ -38,7 +38,8 @@ final class PusherSocket {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
 
-    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member) {
+    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member,
+                              Set<String> knownMembers) {
     }
 
     private final String socketId;
@@ -51,6 +52,8 @@ final class PusherSocket {
     private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
     private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
     private final Backlog backlog;
+    private final Set<String> users = ConcurrentHashMap.newKeySet();
+    private final ClientEventAllowance clientEvents;
     private volatile long lastSentId;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean pinged;
@@ -64,6 +67,12 @@ final class PusherSocket {
         this.context = context;
         this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes(),
                 context.settings().closeGrace());
+        this.clientEvents = new ClientEventAllowance(context.settings().clientEvents().perSecond());
+    }
+
+    /** The users this connection is known to act for: presence members and the tokens of its subscriptions. */
+    boolean actsFor(String userId) {
+        return users.contains(userId);
     }
 
     /** The id of the last event handed to the connection, 0 before any. */
@@ -120,9 +129,52 @@ final class PusherSocket {
             case "pusher:pong" -> { }
             case "pusher:subscribe" -> subscribe(data);
             case "pusher:unsubscribe" -> unsubscribe(data.path("channel").asText(""));
-            default -> error(null, event.startsWith("client-")
-                    ? "Client events are not enabled on this server" : "Unsupported event " + abbreviate(event));
+            default -> {
+                if (event.startsWith("client-")) {
+                    clientEvent(event, frame);
+                } else {
+                    error(null, "Unsupported event " + abbreviate(event));
+                }
+            }
         }
+    }
+
+    /**
+     * A client event ({@code client-*}): on a private or presence channel this connection is subscribed to, when the
+     * installation allows them, at most {@code per-second} a second, at most {@code max-event-bytes} of data. It goes
+     * through the log like every event (durable, in order, on every transport and node), and never back to this
+     * connection.
+     */
+    private void clientEvent(String event, JsonNode frame) {
+        if (!context.settings().clientEvents().enabled()) {
+            error(null, "Client events are not enabled on this server");
+            return;
+        }
+        String channel = frame.path("channel").isTextual() ? frame.path("channel").textValue() : "";
+        if (!ConsoleChannels.isValid(channel) || !ConsoleChannels.needsAuthorization(channel)) {
+            error(null, "Client event rejected - only supported on private and presence channels");
+            return;
+        }
+        if (!subscriptions.containsKey(channel)) {
+            error(null, "Client event rejected - not subscribed to " + channel);
+            return;
+        }
+        if (!clientEvents.take(System.nanoTime())) {
+            error(4301, "Client event rejected due to rate limit");
+            return;
+        }
+        JsonNode data = frame.get("data");
+        String text = data == null || data.isNull() ? "{}" : data.isTextual() ? data.textValue() : data.toString();
+        if (event.length() > 200 || text.length() > context.settings().maxEventBytes()
+                || text.getBytes(StandardCharsets.UTF_8).length > context.settings().maxEventBytes()) {
+            error(null, "Client event rejected - the event name must be at most 200 characters and its data at most "
+                    + context.settings().maxEventBytes() + " bytes");
+            return;
+        }
+        context.console().publishText(channel, event, text, PusherJson.isJson(text), socketId)
+                .subscribe(null, failure -> error(null, "Client event not delivered: "
+                        + (failure instanceof io.agentworkspace.infrastructure.RejectedCommand
+                        ? failure.getMessage() : "the console is unavailable, retry shortly")));
     }
 
     private void subscribe(JsonNode data) {
@@ -173,17 +225,30 @@ final class PusherSocket {
             return;
         }
         String tokenId = signed.path("token_id").isTextual() ? signed.path("token_id").textValue() : null;
+        if (tokenId != null) {
+            users.add(tokenId);
+        }
+        if (member != null) {
+            users.add(member.userId());
+        }
         start(channel, since, tokenId, member);
     }
 
     private void start(String channel, @Nullable Long since, @Nullable String tokenId,
                        @Nullable PresenceRooms.Member member) {
         Sinks.Empty<Void> stop = Sinks.empty();
-        subscriptions.put(channel, new Subscribed(channel, stop, member));
-        Map<String, PresenceRooms.Member> present = member == null ? null : context.presence().join(channel, member, this);
+        Subscribed subscribed = new Subscribed(channel, stop, member, ConcurrentHashMap.newKeySet());
+        subscriptions.put(channel, subscribed);
+        Mono<Map<String, JsonNode>> present = member == null ? Mono.just(Map.of())
+                : context.presence().join(channel, member, this).onErrorResume(failure -> {
+                    dropSubscription(channel);
+                    error(null, "Presence is unavailable for " + channel + "; subscribe again shortly");
+                    return Mono.empty();
+                });
         AtomicBoolean authorizationEnded = new AtomicBoolean();
-        Flux<WebSocketMessage> frames = context.feed().follow(Set.of(channel), since, socketId)
-                .map(item -> toFrame(channel, item, present))
+        Flux<WebSocketMessage> frames = present.flatMapMany(members -> context.feed()
+                        .follow(Set.of(channel), since, socketId)
+                        .map(item -> toFrame(subscribed, item, member == null ? null : members)))
                 .onErrorResume(CursorInFuture.class, future -> {
                     dropSubscription(channel);
                     return Mono.just(errorFrame(null, "Cannot resume " + channel + ": cursor " + since
@@ -208,8 +273,9 @@ final class PusherSocket {
         streams.emitNext(frames, RETRY_CONCURRENT);
     }
 
-    private WebSocketMessage toFrame(String channel, ConsoleFeed.Item item,
-                                     @Nullable Map<String, PresenceRooms.Member> present) {
+    private WebSocketMessage toFrame(Subscribed subscribed, ConsoleFeed.Item item,
+                                     @Nullable Map<String, JsonNode> present) {
+        String channel = subscribed.channel();
         if (item instanceof ConsoleEvent event) {
             backlog.check(lastSentId);
             lastSentId = event.id();
@@ -221,11 +287,11 @@ final class PusherSocket {
         }
         ObjectNode data = JSON.createObjectNode();
         if (present != null) {
+            subscribed.knownMembers().addAll(present.keySet());
             ObjectNode presence = data.putObject("presence");
             presence.putArray("ids").addAll(present.keySet().stream().map(JSON.getNodeFactory()::textNode).toList());
             ObjectNode hash = presence.putObject("hash");
-            present.values().forEach(member -> hash.set(member.userId(), member.userInfo().isMissingNode()
-                    ? JSON.nullNode() : member.userInfo()));
+            present.forEach((userId, info) -> hash.set(userId, info.isMissingNode() ? JSON.nullNode() : info));
             presence.put("count", present.size());
         }
         data.put("_seq", ((ConsoleFeed.Started) item).after());
@@ -248,15 +314,24 @@ final class PusherSocket {
         return subscribed;
     }
 
+    /** Another member arrived (anywhere); told once per member, as pusher-js expects. */
     void memberAdded(String channel, PresenceRooms.Member member) {
+        Subscribed subscribed = subscriptions.get(channel);
+        if (subscribed == null || !subscribed.knownMembers().add(member.userId())) {
+            return;
+        }
         ObjectNode data = JSON.createObjectNode().put("user_id", member.userId());
-        if (!member.userInfo().isMissingNode()) {
+        if (!member.userInfo().isMissingNode() && !member.userInfo().isNull()) {
             data.set("user_info", member.userInfo());
         }
         send(frame("pusher_internal:member_added", channel, data.toString()));
     }
 
     void memberRemoved(String channel, String userId) {
+        Subscribed subscribed = subscriptions.get(channel);
+        if (subscribed == null || !subscribed.knownMembers().remove(userId)) {
+            return;
+        }
         send(frame("pusher_internal:member_removed", channel, JSON.createObjectNode().put("user_id", userId).toString()));
     }
 

@@ -20,6 +20,8 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import io.agentworkspace.console.ChannelDirectory;
+import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.console.ConsoleMetrics;
 import io.agentworkspace.console.ConsoleSettings;
@@ -39,8 +41,8 @@ import reactor.core.publisher.Mono;
 @Component
 class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, DisposableBean {
 
-    record Context(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                   PresenceRooms presence, ConsoleSettings settings) {
+    record Context(ConsoleFeed feed, ConsoleEventService console, PusherCredentials credentials, TokenWatch tokens,
+                   ConsoleMetrics metrics, PresenceRooms presence, ConsoleSettings settings) {
     }
 
     static final int SLOW_CONSUMER = 4100;
@@ -51,12 +53,29 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     private final ConsoleSettings settings;
     private final Set<PusherSocket> sockets = ConcurrentHashMap.newKeySet();
     private final Disposable idleChecks;
+    private final Disposable terminations;
 
-    PusherSocketHandler(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                        PresenceRooms presence, ConsoleSettings settings) {
-        this.context = new Context(feed, credentials, tokens, metrics, presence, settings);
+    PusherSocketHandler(ConsoleFeed feed, ConsoleEventService console, PusherCredentials credentials,
+                        TokenWatch tokens, ConsoleMetrics metrics, PresenceRooms presence, ConsoleSettings settings,
+                        ChannelDirectory directory) {
+        this.context = new Context(feed, console, credentials, tokens, metrics, presence, settings);
         this.settings = settings;
         this.idleChecks = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> checkIdle());
+        this.terminations = directory.terminations().subscribe(this::terminate);
+    }
+
+    /**
+     * {@code POST /apps/{id}/users/{userId}/terminate_connections}, on whichever node: every connection acting for
+     * the user (as a presence member or with a subscription bound to that token) is closed with 4009, on which
+     * pusher-js does not reconnect.
+     */
+    private void terminate(String userId) {
+        for (PusherSocket socket : sockets) {
+            if (socket.actsFor(userId) && socket.closeAll()) {
+                close(socket.session(), socket.channel(), new CloseStatus(PusherSocket.UNAUTHORIZED,
+                        "Connection terminated by the server")).subscribe();
+            }
+        }
     }
 
     @Override
@@ -184,5 +203,6 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     @Override
     public void destroy() {
         idleChecks.dispose();
+        terminations.dispose();
     }
 }
