@@ -93,11 +93,19 @@ class ConsoleDispatcher implements SmartLifecycle {
     }
 
     private void drain() {
+        List<ConsoleEvent> emitted = null;
         while (!waiting.isEmpty() && waiting.firstKey() <= delivered + 1) {
             ConsoleEvent next = waiting.pollFirstEntry().getValue();
             if (next.id() == delivered + 1) {
                 emit(next);
+                if (emitted == null) {
+                    emitted = new ArrayList<>(waiting.size() + 1);
+                }
+                emitted.add(next);
             }
+        }
+        if (emitted != null) {
+            route(emitted);
         }
         if (!waiting.isEmpty() && !gapTimerArmed && !filling) {
             gapTimerArmed = true;
@@ -127,23 +135,53 @@ class ConsoleDispatcher implements SmartLifecycle {
 
     /** Roughly what an event holds on to: its text and the frames encoded from it. */
     private static long footprint(ConsoleEvent event) {
-        return 3L * event.data().length() + 400;
+        return 4L * event.data().length() + 400;
     }
 
-    private void route(ConsoleEvent event) {
-        List<Tap> subscribed = taps.get(event.channel());
-        if (subscribed == null) {
+    /**
+     * Hands the events to the subscriptions of their channels, all of a subscription's events of the batch one after
+     * the other (in id order): its connection then writes them in one go and flushes once.
+     */
+    private void route(List<ConsoleEvent> events) {
+        if (events.size() == 1) {
+            ConsoleEvent event = events.get(0);
+            List<Tap> subscribed = taps.get(event.channel());
+            if (subscribed == null) {
+                return;
+            }
+            List<Tap> done = null;
+            for (Tap tap : subscribed) {
+                if (!tap.offer(event)) {
+                    done = done == null ? new ArrayList<>(2) : done;
+                    done.add(tap);
+                }
+            }
+            if (done != null) {
+                done.forEach(this::unregister);
+            }
             return;
         }
-        List<Tap> done = null;
-        for (Tap tap : subscribed) {
-            if (!tap.offer(event)) {
-                done = done == null ? new ArrayList<>(2) : done;
-                done.add(tap);
+        Map<Tap, List<ConsoleEvent>> perTap = new java.util.IdentityHashMap<>();
+        List<Tap> order = new ArrayList<>();
+        for (ConsoleEvent event : events) {
+            List<Tap> subscribed = taps.get(event.channel());
+            if (subscribed == null) {
+                continue;
+            }
+            for (Tap tap : subscribed) {
+                perTap.computeIfAbsent(tap, t -> {
+                    order.add(t);
+                    return new ArrayList<>(events.size());
+                }).add(event);
             }
         }
-        if (done != null) {
-            done.forEach(this::unregister);
+        for (Tap tap : order) {
+            for (ConsoleEvent event : perTap.get(tap)) {
+                if (!tap.offer(event)) {
+                    unregister(tap);
+                    break;
+                }
+            }
         }
     }
 
@@ -275,7 +313,6 @@ class ConsoleDispatcher implements SmartLifecycle {
         Long head = reader.head().block(java.time.Duration.ofSeconds(30));
         delivered = head == null ? 0 : head;
         ringFloor = delivered + 1;
-        running.add(hot.asFlux().subscribe(this::route));
         running.add(fanout.announcements().subscribe(this::accept));
         if (fanout.shared()) {
             running.add(Flux.interval(settings.headPoll(), settings.headPoll(), thread).subscribe(tick -> pollHead()));

@@ -26,6 +26,7 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     @Nullable
     private final String excludedSocketId;
     private volatile byte[] pusherFrame;
+    private volatile byte[] webSocketFrame;
     private volatile byte[] sseFrame;
 
     public ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
@@ -89,6 +90,16 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
             frame = ("{\"event\":" + quote(event) + ",\"channel\":" + quote(channel) + ",\"data\":" + quote(delivered)
                     + ",\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8);
             pusherFrame = frame;
+        }
+        return frame;
+    }
+
+    /** {@link #pusherFrame()} as a whole WebSocket text frame, header included, ready to be written. */
+    public byte[] webSocketFrame() {
+        byte[] frame = webSocketFrame;
+        if (frame == null) {
+            frame = WebSocketFrames.text(pusherFrame());
+            webSocketFrame = frame;
         }
         return frame;
     }

@@ -280,17 +280,7 @@ class ConsoleLogWriter implements SmartLifecycle {
     }
 
     private List<ConsoleEvent> insert(Connection connection, List<PendingEvent> fresh) throws SQLException {
-        long last;
-        try (PreparedStatement reserve = connection.prepareStatement(
-                "UPDATE console_log SET last_id = last_id + ? WHERE name = 'head'")) {
-            reserve.setLong(1, fresh.size());
-            reserve.executeUpdate();
-        }
-        try (PreparedStatement head = connection.prepareStatement("SELECT last_id FROM console_log WHERE name = 'head'");
-             ResultSet row = head.executeQuery()) {
-            row.next();
-            last = row.getLong(1);
-        }
+        long last = reserve(connection, fresh.size());
         long first = last - fresh.size() + 1;
         List<ConsoleEvent> events = new ArrayList<>(fresh.size());
         Map<String, long[]> perChannel = new TreeMap<>();
@@ -325,6 +315,38 @@ class ConsoleLogWriter implements SmartLifecycle {
             count.executeBatch();
         }
         return events;
+    }
+
+    /**
+     * Reserves {@code count} ids under the head row's lock (held to the commit) and returns the last of them. On
+     * MariaDB/MySQL the new value comes back with the update itself ({@code LAST_INSERT_ID(expr)} is reported in its
+     * OK packet): one round trip instead of two.
+     */
+    private long reserve(Connection connection, int count) throws SQLException {
+        if (dialect == SqlDialect.MYSQL) {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE console_log SET last_id = LAST_INSERT_ID(last_id + ?) WHERE name = 'head'",
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                reserve.setLong(1, count);
+                reserve.executeUpdate();
+                try (ResultSet keys = reserve.getGeneratedKeys()) {
+                    if (keys.next() && keys.getLong(1) > 0) {
+                        return keys.getLong(1);
+                    }
+                }
+            }
+        } else {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE console_log SET last_id = last_id + ? WHERE name = 'head'")) {
+                reserve.setLong(1, count);
+                reserve.executeUpdate();
+            }
+        }
+        try (PreparedStatement head = connection.prepareStatement("SELECT last_id FROM console_log WHERE name = 'head'");
+             ResultSet row = head.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     private String countSql() {

@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -36,6 +37,7 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Server-Sent Events for one or several channels: {@code id:} is the log id, so a client that reconnects with
@@ -94,7 +96,13 @@ class ConsoleStreamController {
         response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
         response.getHeaders().setCacheControl("no-cache, no-store");
         response.getHeaders().set("X-Accel-Buffering", "no");
-        response.getHeaders().set(HttpHeaders.CONNECTION, "keep-alive");
+        // the stream ends with its connection: its body is sent as it is, not in chunks, so every event's encoded
+        // bytes go to the socket untouched instead of being framed per connection (a chunk header, a CRLF)
+        if (ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse netty) {
+            netty.chunkedTransfer(false).keepAlive(false);
+        } else {
+            response.getHeaders().set(HttpHeaders.CONNECTION, "keep-alive");
+        }
         DataBufferFactory buffers = response.bufferFactory();
         AtomicLong lastSent = new AtomicLong(cursor == null ? -1 : cursor);
         AtomicBoolean revoked = new AtomicBoolean();

@@ -25,18 +25,17 @@ import io.agentworkspace.console.CursorInFuture;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
- * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, merged with the control
- * frames (pong, errors, presence) into the connection's single bounded outbound stream.
+ * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, and its control frames
+ * (pong, errors, presence), all written through the connection's {@link Outbox} as whole WebSocket frames: an
+ * event's frame is encoded once for every connection, and a connection flushes once per batch of events.
  */
 final class PusherSocket {
 
     static final int MAX_SUBSCRIPTIONS = 100;
     static final int UNAUTHORIZED = 4009;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
 
     private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member,
                               Set<String> knownMembers) {
@@ -44,12 +43,10 @@ final class PusherSocket {
 
     private final String socketId;
     private final WebSocketSession session;
-    @Nullable
     private final Channel channel;
     private final PusherSocketHandler.Context context;
-    private final Sinks.Many<WebSocketMessage> control = Sinks.many().unicast()
-            .onBackpressureBuffer(Queues.<WebSocketMessage>get(1024).get());
-    private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
+    private final Outbox outbox;
+    private final java.util.function.Consumer<Throwable> failed;
     private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
     private final Backlog backlog;
     private final Set<String> users = ConcurrentHashMap.newKeySet();
@@ -59,12 +56,15 @@ final class PusherSocket {
     private volatile boolean pinged;
     private volatile boolean closed;
 
-    PusherSocket(String socketId, WebSocketSession session, @Nullable Channel channel,
-                 PusherSocketHandler.Context context) {
+    /** @param failed told when a subscription fails (a slow subscriber, a server error): the handler cuts it off */
+    PusherSocket(String socketId, WebSocketSession session, Channel channel, PusherSocketHandler.Context context,
+                 java.util.function.Consumer<Throwable> failed) {
         this.socketId = socketId;
         this.session = session;
         this.channel = channel;
         this.context = context;
+        this.outbox = new Outbox(channel);
+        this.failed = failed;
         this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes(),
                 context.settings().closeGrace());
         this.clientEvents = new ClientEventAllowance(context.settings().clientEvents().perSecond());
@@ -80,7 +80,6 @@ final class PusherSocket {
         return lastSentId;
     }
 
-    @Nullable
     Channel channel() {
         return channel;
     }
@@ -91,10 +90,6 @@ final class PusherSocket {
 
     WebSocketSession session() {
         return session;
-    }
-
-    Flux<WebSocketMessage> outbound() {
-        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, MAX_SUBSCRIPTIONS + 1, 32));
     }
 
     void connected(long activityTimeoutSeconds) {
@@ -246,7 +241,7 @@ final class PusherSocket {
                     return Mono.empty();
                 });
         AtomicBoolean authorizationEnded = new AtomicBoolean();
-        Flux<WebSocketMessage> frames = present.flatMapMany(members -> context.feed()
+        Flux<byte[]> frames = present.flatMapMany(members -> context.feed()
                         .follow(Set.of(channel), since, socketId)
                         .map(item -> toFrame(subscribed, item, member == null ? null : members)))
                 .onErrorResume(CursorInFuture.class, future -> {
@@ -268,19 +263,18 @@ final class PusherSocket {
                                 .concatWith(Mono.fromRunnable(this::closeIfNothingAuthorized));
                     }));
         }
-        frames = frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
-                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS));
-        streams.emitNext(frames, RETRY_CONCURRENT);
+        frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
+                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS))
+                .subscribe(this::send, failed);
     }
 
-    private WebSocketMessage toFrame(Subscribed subscribed, ConsoleFeed.Item item,
-                                     @Nullable Map<String, JsonNode> present) {
+    private byte[] toFrame(Subscribed subscribed, ConsoleFeed.Item item, @Nullable Map<String, JsonNode> present) {
         String channel = subscribed.channel();
         if (item instanceof ConsoleEvent event) {
-            backlog.check(lastSentId);
+            backlog.check(lastSentId, outbox.queuedBytes());
             lastSentId = event.id();
             context.metrics().delivered(ConsoleMetrics.Transport.WS, event);
-            return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(event.pusherFrame()));
+            return event.webSocketFrame();
         }
         if (item instanceof ConsoleFeed.CursorReset reset) {
             return frame("console:reset", channel, "{\"missedThrough\":" + reset.missedThrough() + "}");
@@ -361,8 +355,7 @@ final class PusherSocket {
         for (String channel : Set.copyOf(subscriptions.keySet())) {
             unsubscribe(channel);
         }
-        control.emitComplete(RETRY_CONCURRENT);
-        streams.emitComplete(RETRY_CONCURRENT);
+        outbox.close();
         return true;
     }
 
@@ -372,22 +365,38 @@ final class PusherSocket {
      */
     private void closeIfNothingAuthorized() {
         if (subscriptions.isEmpty() && closeAll()) {
-            PusherSocketHandler.close(session, channel, new CloseStatus(UNAUTHORIZED,
-                    "Unauthorized: the token of this connection was revoked or expired")).subscribe();
+            closeAfterQueued(new CloseStatus(UNAUTHORIZED,
+                    "Unauthorized: the token of this connection was revoked or expired"));
         }
+    }
+
+    /** Sends the close frame after the frames already queued (an error that explains it, say). */
+    void closeAfterQueued(CloseStatus status) {
+        outbox.then(() -> PusherSocketHandler.close(session, channel, status).subscribe());
+    }
+
+    /** A slow subscriber's queued frames are dropped: it resumes from the last id it received. */
+    void dropQueued() {
+        outbox.drop();
     }
 
     void error(@Nullable Integer code, String message) {
         send(errorFrame(code, message));
     }
 
-    private void send(WebSocketMessage frame) {
-        if (!closed) {
-            control.emitNext(frame, RETRY_CONCURRENT);
+    private void send(byte[] frame) {
+        if (closed) {
+            return;
         }
+        if (outbox.queuedBytes() > context.settings().subscriberPendingBytes()) {
+            // a client that sends but does not read (pings, refused frames) is cut off like a slow subscriber
+            failed.accept(new io.agentworkspace.console.SlowSubscriber(lastSentId));
+            return;
+        }
+        outbox.offer(frame);
     }
 
-    private WebSocketMessage errorFrame(@Nullable Integer code, String message) {
+    private byte[] errorFrame(@Nullable Integer code, String message) {
         ObjectNode data = JSON.createObjectNode().put("message", message);
         if (code == null) {
             data.putNull("code");
@@ -397,7 +406,7 @@ final class PusherSocket {
         return text("{\"event\":\"pusher:error\",\"data\":" + data + "}");
     }
 
-    private WebSocketMessage frame(String event, @Nullable String channel, String data) {
+    private byte[] frame(String event, @Nullable String channel, String data) {
         ObjectNode frame = JSON.createObjectNode().put("event", event);
         if (channel != null) {
             frame.put("channel", channel);
@@ -406,9 +415,8 @@ final class PusherSocket {
         return text(frame.toString());
     }
 
-    private WebSocketMessage text(String json) {
-        return new WebSocketMessage(WebSocketMessage.Type.TEXT,
-                session.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8)));
+    private static byte[] text(String json) {
+        return io.agentworkspace.console.WebSocketFrames.text(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Pusher clients send {@code data} as an object; some send it as a JSON string. */

@@ -72,8 +72,7 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     private void terminate(String userId) {
         for (PusherSocket socket : sockets) {
             if (socket.actsFor(userId) && socket.closeAll()) {
-                close(socket.session(), socket.channel(), new CloseStatus(PusherSocket.UNAUTHORIZED,
-                        "Connection terminated by the server")).subscribe();
+                socket.closeAfterQueued(new CloseStatus(PusherSocket.UNAUTHORIZED, "Connection terminated by the server"));
             }
         }
     }
@@ -98,20 +97,23 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
         if (!protocol.equals("7")) {
             return refuse(session, channel, 4007, "Unsupported protocol version " + abbreviate(protocol));
         }
-        PusherSocket socket = new PusherSocket(newSocketId(), session, channel, context);
+        if (channel == null) {
+            return refuse(session, null, 4200, "This server cannot hold the connection; reconnect");
+        }
+        PusherSocket[] created = new PusherSocket[1];
+        PusherSocket socket = new PusherSocket(newSocketId(), session, channel, context,
+                failure -> cutOff(created[0], failure).subscribe());
+        created[0] = socket;
         sockets.add(socket);
         socket.connected(settings.activityTimeout().toSeconds());
-        Mono<Void> input = session.receive()
+        // everything the connection sends goes through its outbox; this only reads, until the client goes away
+        return session.receive()
                 .doOnNext(socket::onMessage)
-                .doFinally(signal -> socket.closeAll())
-                .then();
-        // the cut-off must not wait for the failure to pass through a write queue the client is not draining
-        Mono<Void> output = session.send(socket.outbound().doOnError(failure -> cutOff(socket, failure).subscribe()))
-                .onErrorResume(failure -> Mono.empty());
-        return Mono.when(input, output).doFinally(signal -> {
-            sockets.remove(socket);
-            socket.closeAll();
-        });
+                .then()
+                .doFinally(signal -> {
+                    sockets.remove(socket);
+                    socket.closeAll();
+                });
     }
 
     private Mono<Void> cutOff(PusherSocket socket, Throwable failure) {
@@ -120,6 +122,7 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
         }
         if (failure instanceof SlowSubscriber || Exceptions.isOverflow(failure)) {
             // what the connection was handed, not what its subscription had queued: the queue is dropped unsent
+            socket.dropQueued();
             long lastId = socket.lastSentId();
             context.metrics().slowDisconnect(ConsoleMetrics.Transport.WS);
             return close(socket.session(), socket.channel(), new CloseStatus(SLOW_CONSUMER,
