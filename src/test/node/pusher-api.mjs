@@ -7,30 +7,14 @@
 //  I. webhooks: channel_occupied, member_added, member_removed, channel_vacated arrive, each checked by the SDK's
 //     own webhook validation (X-Pusher-Key, X-Pusher-Signature); the receiver starts late, so the first
 //     deliveries are retried.
-import http from 'node:http';
 import Pusher from 'pusher-js';
 import PusherServer from 'pusher';
 import Echo from 'laravel-echo';
-import { env, port, check, fail, until, sleep, closeInput, authorizer, pusherOptions } from './common.mjs';
+import { env, port, check, fail, until, sleep, closeInput, authorizer, pusherOptions, webhookReceiver } from './common.mjs';
 
 const server = new PusherServer({ appId: env.appId, key: env.key, secret: env.secret, host: '127.0.0.1', port: String(port), useTLS: false });
 const forged = new PusherServer({ appId: env.appId, key: env.key, secret: 'not-the-secret', host: '127.0.0.1', port: String(port), useTLS: false });
 const unique = `${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
-const webhooks = [];
-let invalidWebhooks = 0;
-
-function startWebhookReceiver() {
-  const receiver = http.createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const webhook = server.webhook({ headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
-      if (webhook.isValid()) webhooks.push(...webhook.getEvents()); else invalidWebhooks++;
-      response.writeHead(200).end();
-    });
-  });
-  return new Promise((resolve) => receiver.listen(Number(process.env.WEBHOOK_PORT), '127.0.0.1', () => resolve(receiver)));
-}
 
 function connect(token = env.token) {
   return new Pusher(env.key, pusherOptions({ channelAuthorization: authorizer({}, () => {}, token) }));
@@ -163,6 +147,7 @@ async function scenarioH() {
 }
 
 async function scenarioI(receiver) {
+  const webhooks = receiver.events;
   const channel = `presence-project.i-${unique}`;
   const client = connect();
   await subscribed(client, channel);
@@ -174,10 +159,10 @@ async function scenarioI(receiver) {
   check(mine.filter((event) => event.name === 'member_added').length === 1, `I: member_added once ${JSON.stringify(mine)}`);
   const added = mine.find((event) => event.name === 'member_added');
   check(typeof added.user_id === 'string' && added.user_id.length > 0, `I: member_added without user_id ${JSON.stringify(added)}`);
-  check(invalidWebhooks === 0, `I: ${invalidWebhooks} webhooks failed the SDK's signature check`);
+  check(receiver.invalid === 0, `I: ${receiver.invalid} webhooks failed the SDK's signature check`);
   const early = webhooks.some((event) => event.channel === `private-run.f-${unique}`);
   check(early, 'I: webhooks sent before the receiver listened were not retried');
-  receiver.close();
+  receiver.server.close();
   console.log(`OK I webhooks: ${webhooks.length} events, all valid by the pusher SDK`);
 }
 
@@ -186,7 +171,7 @@ try {
   await scenarioG();
   await scenarioH();
   // the receiver starts only now: what was sent before reached a closed port and must have been retried
-  const receiver = await startWebhookReceiver();
+  const receiver = await webhookReceiver(server);
   await scenarioI(receiver);
   console.log('DONE');
   closeInput();

@@ -3,11 +3,10 @@
 //     fire on the other node; a whisper crosses nodes; the `pusher` SDK asking node A counts both users and both
 //     subscriptions; terminateUserConnections asked of node A closes the client connected to node B; every
 //     webhook transition arrives exactly once, though both nodes send webhooks.
-import http from 'node:http';
 import Pusher from 'pusher-js';
 import PusherServer from 'pusher';
 import Echo from 'laravel-echo';
-import { check, fail, until, sleep, closeInput } from './common.mjs';
+import { check, fail, until, sleep, closeInput, webhookReceiver } from './common.mjs';
 
 const key = process.env.PUSHER_KEY;
 const nodeA = process.env.NODE_A_URL;
@@ -15,21 +14,6 @@ const nodeB = process.env.NODE_B_URL;
 const unique = `${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
 const sdk = new PusherServer({ appId: process.env.PUSHER_APP_ID, key, secret: process.env.PUSHER_SECRET,
   host: '127.0.0.1', port: String(new URL(nodeA).port), useTLS: false });
-const webhooks = [];
-let invalid = 0;
-
-function receiver() {
-  const server = http.createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const webhook = sdk.webhook({ headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
-      if (webhook.isValid()) webhooks.push(...webhook.getEvents()); else invalid++;
-      response.writeHead(200).end();
-    });
-  });
-  return new Promise((resolve) => server.listen(Number(process.env.WEBHOOK_PORT), '127.0.0.1', () => resolve(server)));
-}
 
 function echoOn(base, token) {
   const client = new Pusher(key, {
@@ -51,7 +35,8 @@ function echoOn(base, token) {
 }
 
 try {
-  const server = await receiver();
+  const receiver = await webhookReceiver(sdk);
+  const webhooks = receiver.events;
   const room = `project.j-${unique}`;
   const channel = `presence-${room}`;
   const nameA = process.env.TOKEN_A_NAME;
@@ -107,8 +92,8 @@ try {
     `J: member_added ${JSON.stringify(mine)}`);
   check(count('member_removed', process.env.TOKEN_A_ID) === 1 && count('member_removed', idB) === 1,
     `J: member_removed ${JSON.stringify(mine)}`);
-  check(invalid === 0, `J: ${invalid} webhooks failed the SDK's check`);
-  server.close();
+  check(receiver.invalid === 0, `J: ${receiver.invalid} webhooks failed the SDK's check`);
+  receiver.server.close();
   console.log('OK J presence, whisper, channel information, termination and webhooks across two nodes');
   console.log('DONE');
   closeInput();

@@ -12,7 +12,6 @@ import org.springframework.lang.Nullable;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /** One node: the directory in memory; every transition is this node's. */
 final class LocalChannelDirectory implements ChannelDirectory {
@@ -28,9 +27,7 @@ final class LocalChannelDirectory implements ChannelDirectory {
 
     private final Map<String, Long> subscriptions = new HashMap<>();
     private final Map<String, Map<String, Member>> members = new HashMap<>();
-    private final Sinks.Many<PresenceChange> presence = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Many<Change> changes = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Many<String> terminations = Sinks.many().multicast().directBestEffort();
+    private final DirectoryBroadcasts broadcasts = new DirectoryBroadcasts();
 
     @Override
     public Mono<Void> subscribed(String channel) {
@@ -39,7 +36,7 @@ final class LocalChannelDirectory implements ChannelDirectory {
             first = subscriptions.merge(channel, 1L, Long::sum) == 1;
         }
         if (first) {
-            emit(changes, new Change(Transition.CHANNEL_OCCUPIED, channel, null));
+            broadcasts.change(Transition.CHANNEL_OCCUPIED, channel, null);
         }
         return Mono.empty();
     }
@@ -52,7 +49,7 @@ final class LocalChannelDirectory implements ChannelDirectory {
             last = left == null;
         }
         if (last) {
-            emit(changes, new Change(Transition.CHANNEL_VACATED, channel, null));
+            broadcasts.change(Transition.CHANNEL_VACATED, channel, null);
         }
         return Mono.empty();
     }
@@ -68,8 +65,8 @@ final class LocalChannelDirectory implements ChannelDirectory {
             snapshot = infos(channel);
         }
         if (first) {
-            emit(presence, new PresenceChange(channel, userId, userInfo, true));
-            emit(changes, new Change(Transition.MEMBER_ADDED, channel, userId));
+            broadcasts.presence(new PresenceChange(channel, userId, userInfo, true));
+            broadcasts.change(Transition.MEMBER_ADDED, channel, userId);
         }
         return Mono.just(snapshot);
     }
@@ -89,20 +86,20 @@ final class LocalChannelDirectory implements ChannelDirectory {
             }
         }
         if (gone != null) {
-            emit(presence, new PresenceChange(channel, userId, gone.info, false));
-            emit(changes, new Change(Transition.MEMBER_REMOVED, channel, userId));
+            broadcasts.presence(new PresenceChange(channel, userId, gone.info, false));
+            broadcasts.change(Transition.MEMBER_REMOVED, channel, userId);
         }
         return Mono.empty();
     }
 
     @Override
     public Flux<PresenceChange> presenceChanges() {
-        return presence.asFlux();
+        return broadcasts.presenceChanges();
     }
 
     @Override
     public Flux<Change> changes() {
-        return changes.asFlux();
+        return broadcasts.changes();
     }
 
     @Override
@@ -128,13 +125,13 @@ final class LocalChannelDirectory implements ChannelDirectory {
 
     @Override
     public Mono<Void> terminate(String userId) {
-        emit(terminations, userId);
+        broadcasts.termination(userId);
         return Mono.empty();
     }
 
     @Override
     public Flux<String> terminations() {
-        return terminations.asFlux();
+        return broadcasts.terminations();
     }
 
     private ChannelInfo info(String channel) {
@@ -146,11 +143,5 @@ final class LocalChannelDirectory implements ChannelDirectory {
         Map<String, JsonNode> infos = new LinkedHashMap<>();
         members.getOrDefault(channel, Map.of()).forEach((user, member) -> infos.put(user, member.info));
         return infos;
-    }
-
-    private static <T> void emit(Sinks.Many<T> sink, T value) {
-        synchronized (sink) {
-            sink.tryEmitNext(value);
-        }
     }
 }

@@ -25,7 +25,6 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * Several nodes: the directory in Redis, under {@code console:<installation>:}. Counts are kept twice, per node
@@ -107,9 +106,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final String prefix;
     private final String node = UUID.randomUUID().toString();
-    private final Sinks.Many<PresenceChange> presence = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Many<Change> changes = Sinks.many().multicast().directBestEffort();
-    private final Sinks.Many<String> terminations = Sinks.many().multicast().directBestEffort();
+    private final DirectoryBroadcasts broadcasts = new DirectoryBroadcasts();
     private final Disposable.Composite running = Disposables.composite();
 
     RedisChannelDirectory(RedisDatabase redis, String installationId) {
@@ -122,7 +119,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                 .thenMany(subscriber.reactive().observeChannels())
                 .subscribe(message -> {
                     if (message.getChannel().equals(prefix + "terminate")) {
-                        emit(terminations, message.getMessage());
+                        broadcasts.termination(message.getMessage());
                     } else if (message.getChannel().equals(prefix + "presence")) {
                         presenceMessage(message.getMessage());
                     }
@@ -139,7 +136,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                         channel).next()
                 .doOnNext(total -> {
                     if (total == 1) {
-                        emit(changes, new Change(Transition.CHANNEL_OCCUPIED, channel, null));
+                        broadcasts.change(Transition.CHANNEL_OCCUPIED, channel, null);
                     }
                 }).then();
     }
@@ -150,7 +147,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                         keys(prefix + "subs:" + node, prefix + "subs"), channel).next()
                 .doOnNext(total -> {
                     if (total == 0) {
-                        emit(changes, new Change(Transition.CHANNEL_VACATED, channel, null));
+                        broadcasts.change(Transition.CHANNEL_VACATED, channel, null);
                     }
                 }).then();
     }
@@ -163,7 +160,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                 .flatMap(count -> {
                     Mono<Void> announced = Mono.empty();
                     if (count == 1) {
-                        emit(changes, new Change(Transition.MEMBER_ADDED, channel, userId));
+                        broadcasts.change(Transition.MEMBER_ADDED, channel, userId);
                         announced = announce(channel, userId, userInfo, true);
                     }
                     return announced.then(members(channel));
@@ -176,19 +173,19 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                         prefix + "members:" + channel, prefix + "member-info:" + channel),
                         channel + "\n" + userId, userId).next()
                 .flatMap(info -> {
-                    emit(changes, new Change(Transition.MEMBER_REMOVED, channel, userId));
+                    broadcasts.change(Transition.MEMBER_REMOVED, channel, userId);
                     return announce(channel, userId, parse(info), false);
                 });
     }
 
     @Override
     public Flux<PresenceChange> presenceChanges() {
-        return presence.asFlux();
+        return broadcasts.presenceChanges();
     }
 
     @Override
     public Flux<Change> changes() {
-        return changes.asFlux();
+        return broadcasts.changes();
     }
 
     @Override
@@ -221,7 +218,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
 
     @Override
     public Flux<String> terminations() {
-        return terminations.asFlux();
+        return broadcasts.terminations();
     }
 
     private Mono<Long> userCount(String channel) {
@@ -237,7 +234,7 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
     private void presenceMessage(String text) {
         try {
             JsonNode message = JSON.readTree(text);
-            emit(presence, new PresenceChange(message.path("c").asText(), message.path("u").asText(),
+            broadcasts.presence(new PresenceChange(message.path("c").asText(), message.path("u").asText(),
                     message.path("i"), message.path("a").asBoolean()));
         } catch (Exception unreadable) {
             log.warn("unreadable presence announcement: {}", unreadable.toString());
@@ -271,10 +268,10 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
                         String kind = String.valueOf(flat.get(i));
                         String channel = String.valueOf(flat.get(i + 1));
                         if (kind.equals("vacated")) {
-                            emit(changes, new Change(Transition.CHANNEL_VACATED, channel, null));
+                            broadcasts.change(Transition.CHANNEL_VACATED, channel, null);
                         } else {
                             String user = String.valueOf(flat.get(i + 2));
-                            emit(changes, new Change(Transition.MEMBER_REMOVED, channel, user));
+                            broadcasts.change(Transition.MEMBER_REMOVED, channel, user);
                             announcements.add(announce(channel, user, parse(String.valueOf(flat.get(i + 3))), false));
                         }
                     }
@@ -300,12 +297,6 @@ final class RedisChannelDirectory implements ChannelDirectory, DisposableBean {
 
     private static String[] keys(String... keys) {
         return keys;
-    }
-
-    private static <T> void emit(Sinks.Many<T> sink, T value) {
-        synchronized (sink) {
-            sink.tryEmitNext(value);
-        }
     }
 
     /** Leaves the installation: this node's subscriptions and members are swept at once, with their transitions. */

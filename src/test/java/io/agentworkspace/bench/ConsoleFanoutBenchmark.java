@@ -197,7 +197,7 @@ public final class ConsoleFanoutBenchmark {
             ServerProcess process = ServerProcess.mysqlNode(launch, database, dataDir, Map.of(
                     "agent.console.pusher.secret", SECRET, "agent.console.fanout", "local",
                     "agent.rag.index-on-clone", "false", "logging.level.io.agentworkspace", "WARN"));
-            process.start(Duration.ofSeconds(180));
+            process.start(Duration.ofSeconds(600));
             return new OurServer(process, AdminToken.read(dataDir));
         }
 

@@ -60,10 +60,8 @@ class PusherApiIT {
     void channelInformationTerminationClientEventsAndWebhooksWorkWithThePusherLibraries() throws Exception {
         TokenIssuance.Issued other = issuance.issue("second-user", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null, null,
                 "test").block(Duration.ofSeconds(30));
-        Map<String, String> environment = Map.of("CONSOLE_BASE_URL", "http://127.0.0.1:" + port,
-                "CONSOLE_TOKEN", AdminToken.read(dataDirectory.root()), "PUSHER_APP_ID", credentials.appId(),
-                "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", credentials.secret(),
-                "CONSOLE_TOKEN_2", other.plaintext(), "WEBHOOK_PORT", String.valueOf(webhookPort));
+        Map<String, String> environment = NodeClients.environment(port, AdminToken.read(dataDirectory.root()),
+                credentials, Map.of("CONSOLE_TOKEN_2", other.plaintext(), "WEBHOOK_PORT", String.valueOf(webhookPort)));
         try (NodeClients.Script clients = NodeClients.Script.start("pusher-api.mjs", environment)) {
             clients.await("DONE", Duration.ofSeconds(300));
             assertThat(clients.exitCode(Duration.ofSeconds(10))).isZero();

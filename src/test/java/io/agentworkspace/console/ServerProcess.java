@@ -49,7 +49,10 @@ public final class ServerProcess implements AutoCloseable {
                                           Map<String, String> properties) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // AGENT_BENCH_SERVER_JAVA: another JDK's java for the server (a benchmark comparing JDKs); this one by default
+        String java = System.getenv("AGENT_BENCH_SERVER_JAVA");
+        command.add(java != null && !java.isBlank() ? java
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch);
         command.addAll(List.of("--spring.profiles.active=mysql",
                 "--server.port=" + port, "--agent.data-dir=" + dataDir,
