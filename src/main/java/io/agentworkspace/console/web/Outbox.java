@@ -24,9 +24,25 @@ final class Outbox implements Runnable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean dropping;
+    private volatile boolean held;
+    private volatile long lastWrittenId = -1;
 
     Outbox(Channel channel) {
+        this(channel, false);
+    }
+
+    /** @param held whether it waits for {@link #release} before it writes anything (what must go first, first) */
+    Outbox(Channel channel, boolean held) {
         this.channel = channel;
+        this.held = held;
+    }
+
+    /** Starts writing what was queued while held. */
+    void release() {
+        held = false;
+        if (!frames.isEmpty() && work.getAndIncrement() == 0) {
+            channel.eventLoop().execute(this);
+        }
     }
 
     void offer(byte[] frame) {
@@ -37,6 +53,24 @@ final class Outbox implements Runnable {
         enqueue(frame);
     }
 
+    /** An event's frame: once it is written, {@code id} is the last id the connection was sent. */
+    void offer(byte[] frame, long id) {
+        if (closed) {
+            return;
+        }
+        queuedBytes.addAndGet(frame.length);
+        enqueue(new Event(frame, id));
+    }
+
+    private record Event(byte[] frame, long id) {
+    }
+
+    /** The id of the last event frame written to the socket ({@code initial} before any). */
+    long lastWrittenId(long initial) {
+        long id = lastWrittenId;
+        return id < 0 ? initial : id;
+    }
+
     /** Runs {@code task} on the connection's event loop once everything queued before it was written and flushed. */
     void then(Runnable task) {
         enqueue(task);
@@ -44,7 +78,7 @@ final class Outbox implements Runnable {
 
     private void enqueue(Object item) {
         frames.offer(item);
-        if (work.getAndIncrement() == 0) {
+        if (!held && work.getAndIncrement() == 0) {
             channel.eventLoop().execute(this);
         }
     }
@@ -65,8 +99,27 @@ final class Outbox implements Runnable {
         dropping = true;
     }
 
+    /**
+     * Drops the frames still queued and writes instead what {@code last} makes of the last event id written (or
+     * {@code initial}), then runs {@code after}.
+     */
+    void dropThen(long initial, java.util.function.LongFunction<byte[]> last, Runnable after) {
+        drop();
+        enqueue((Runnable) () -> {
+            if (channel.isActive()) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(last.apply(lastWrittenId(initial))),
+                        channel.voidPromise());
+            }
+            after.run();
+        });
+    }
+
     @Override
     public void run() {
+        if (held) {
+            work.set(0);
+            return;
+        }
         int missed = 1;
         while (true) {
             boolean wrote = false;
@@ -76,6 +129,13 @@ final class Outbox implements Runnable {
                     queuedBytes.addAndGet(-frame.length);
                     if (!dropping && channel.isActive()) {
                         channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+                        wrote = true;
+                    }
+                } else if (item instanceof Event event) {
+                    queuedBytes.addAndGet(-event.frame().length);
+                    if (!dropping && channel.isActive()) {
+                        channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise());
+                        lastWrittenId = event.id();
                         wrote = true;
                     }
                 } else {
