@@ -151,7 +151,7 @@ class ConsoleDispatcher implements SmartLifecycle {
             }
             List<Tap> done = null;
             for (Tap tap : subscribed) {
-                if (!tap.offer(event)) {
+                if (!tap.offerRouted(event)) {
                     done = done == null ? new ArrayList<>(2) : done;
                     done.add(tap);
                 }
@@ -177,7 +177,7 @@ class ConsoleDispatcher implements SmartLifecycle {
         }
         for (Tap tap : order) {
             for (ConsoleEvent event : perTap.get(tap)) {
-                if (!tap.offer(event)) {
+                if (!tap.offerRouted(event)) {
                     unregister(tap);
                     break;
                 }

@@ -419,6 +419,9 @@ public final class ConsoleFanoutBenchmark {
             System.out.printf("spread over the runs: p99 %.2f–%.2f ms, server CPU %.1f–%.1f µs/delivery%n", p99[0],
                     p99[p99.length - 1], cpu[0], cpu[cpu.length - 1]);
         }
+        System.out.println("Server CPU split per process (" + (target.pusherProtocol()
+                ? "the service, MariaDB, Redis" : "nginx master, workers") + "):");
+        splits.forEach(System.out::println);
         if (!breakdown.isEmpty()) {
             System.out.println();
             System.out.println("Server side, from the service's own histograms (bucket upper bounds, ms): publish = "
@@ -440,7 +443,9 @@ public final class ConsoleFanoutBenchmark {
      * host busy %, server CPU s, driver CPU s, loss, disorder}.
      */
     private double[] run(String name, int rate, int seconds, List<String> breakdown) throws InterruptedException {
-        HostCpu meter = HostCpu.ofProcesses(target.serverPids());
+        List<Long> pids = target.serverPids();
+        HostCpu meter = HostCpu.ofProcesses(pids);
+        long[] ticksBefore = ticks(pids);
         latencies.reset();
         String before = target.prometheus(subscribers);
         long deliveredBefore = delivered.get();
@@ -461,11 +466,32 @@ public final class ConsoleFanoutBenchmark {
                 latencies.percentile(99.9), latencies.max(), serverSeconds * 1e6 / Math.max(1, deliveries), hostBusy,
                 serverSeconds, (to.jvmNanos() - from.jvmNanos()) / 1e9, loss(), disorder()};
         print(name, row);
+        long[] ticksAfter = ticks(pids);
+        StringBuilder split = new StringBuilder("  server CPU by process (s):");
+        for (int i = 0; i < pids.size(); i++) {
+            split.append(' ').append(pids.get(i) == null ? "?" : String.valueOf(pids.get(i))).append('=')
+                    .append(String.format("%.2f", (ticksAfter[i] - ticksBefore[i]) / 100.0));
+        }
+        splits.add(name + split);
         if (before != null) {
             breakdown.add(ServerHistograms.read(target.prometheus(subscribers)).since(ServerHistograms.read(before))
                     .row(name));
         }
         return row;
+    }
+
+    private final List<String> splits = new ArrayList<>();
+
+    private static long[] ticks(List<Long> pids) {
+        long[] ticks = new long[pids.size()];
+        for (int i = 0; i < pids.size(); i++) {
+            try {
+                ticks[i] = pids.get(i) == null ? 0 : HostCpu.ticks(pids.get(i));
+            } catch (java.io.IOException gone) {
+                ticks[i] = 0;
+            }
+        }
+        return ticks;
     }
 
     private static void print(String run, double[] r) {

@@ -113,10 +113,11 @@ class AxonConfiguration {
     @Bean
     ConfigurerModule pooledProcessorsByDefault(@Value("${agent.projections.batch-size:100}") int batchSize,
                                                @Value("${agent.projections.token-claim-interval-ms:1000}") long claimInterval,
+                                               @Value("${agent.projections.wake-on-append:true}") boolean wake,
                                                EventArrivals arrivals) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .usingPooledStreamingEventProcessors((config, builder) -> builder
-                        .messageSource(new WakingEventSource(config.eventStore(), arrivals))
+                        .messageSource(wake ? new WakingEventSource(config.eventStore(), arrivals) : config.eventStore())
                         .batchSize(batchSize)
                         .initialSegmentCount(1)
                         .tokenClaimInterval(claimInterval))
