@@ -9,6 +9,12 @@ export AGENT_SERVICES_DIR="${AGENT_SERVICES_DIR:-$ROOT/.services}"
 name="${1:?usage: deploy/dev/bench.sh <BenchmarkClass> [args...]}"; shift
 
 deploy/dev/services.sh install
+# the console benchmark's peer: nginx with the nchan module (started and stopped by the benchmark itself)
+if [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light libnginx-mod-nchan >/dev/null
+fi
 deploy/dev/services.sh start
 # shellcheck disable=SC1091
 source "$AGENT_SERVICES_DIR/env"

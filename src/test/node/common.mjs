@@ -1,4 +1,5 @@
 // Shared by the console's Node test clients: configuration from the environment, assertions, line protocol.
+import http from 'node:http';
 import readline from 'node:readline';
 
 export const env = {
@@ -84,4 +85,22 @@ export function pusherOptions(extra = {}) {
     wsHost: '127.0.0.1', wsPort: port, forceTLS: false, enabledTransports: ['ws'], cluster: 'local',
     disableStats: true, activityTimeout: 30000, ...extra,
   };
+}
+
+/**
+ * A webhook receiver on WEBHOOK_PORT: every request is checked by the `pusher` SDK's own webhook validation
+ * (X-Pusher-Key, X-Pusher-Signature); valid events go to `events`, the count of invalid requests to `invalid`.
+ */
+export function webhookReceiver(sdk) {
+  const received = { events: [], invalid: 0, server: null };
+  received.server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const webhook = sdk.webhook({ headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
+      if (webhook.isValid()) received.events.push(...webhook.getEvents()); else received.invalid++;
+      response.writeHead(200).end();
+    });
+  });
+  return new Promise((resolve) => received.server.listen(Number(process.env.WEBHOOK_PORT), '127.0.0.1', () => resolve(received)));
 }

@@ -24,4 +24,15 @@ class ConsoleConfiguration {
                     + settings.fanout());
         };
     }
+
+    /** Subscriptions and presence members: in memory on one node, in Redis when nodes share the log. */
+    @Bean
+    ChannelDirectory channelDirectory(ConsoleSettings settings, JdbcTemplate jdbc, ObjectProvider<RedisProperties> redis,
+                                      RedisDatabases databases) {
+        return switch (settings.fanout()) {
+            case "redis" -> new RedisChannelDirectory(RedisDatabase.connect(redis.getObject(), databases.cache()),
+                    jdbc.queryForObject("SELECT installation_id FROM console_log WHERE name = 'head'", String.class));
+            default -> new LocalChannelDirectory();
+        };
+    }
 }

@@ -18,7 +18,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Puts every committed event of the log, from this node's writer and from other nodes (the fan-out), into id order
@@ -26,8 +25,9 @@ import reactor.core.scheduler.Schedulers;
  * from the fan-out for {@code gap-wait}, then read from the log, which is always the source of truth. With several
  * nodes the log head is also polled, so an announcement the fan-out lost costs latency, never an event.
  *
- * <p>Everything here runs on one thread, {@code console-dispatch}: ordering, the ring of recent events, and the
- * routing of each event to the subscriptions of its channel.
+ * <p>Everything here runs on one thread, the {@link ConsoleThread} the log writer appends on: ordering, the ring of
+ * recent events, and the routing of each event to the subscriptions of its channel. A batch the writer committed is
+ * routed right after its commit, on the same thread.
  */
 @Component
 class ConsoleDispatcher implements SmartLifecycle {
@@ -38,7 +38,8 @@ class ConsoleDispatcher implements SmartLifecycle {
     private final ConsoleLogReader reader;
     private final ConsoleFanout fanout;
     private final ConsoleSettings settings;
-    private final Scheduler thread = Schedulers.newSingle("console-dispatch", true);
+    private final ConsoleThread consoleThread;
+    private final Scheduler thread;
     private final Sinks.Many<ConsoleEvent> hot = Sinks.many().multicast().directBestEffort();
     private final ConsoleEvent[] ring;
     private final int mask;
@@ -52,7 +53,10 @@ class ConsoleDispatcher implements SmartLifecycle {
     private boolean gapTimerArmed;
     private volatile boolean started;
 
-    ConsoleDispatcher(ConsoleLogReader reader, ConsoleFanout fanout, ConsoleSettings settings) {
+    ConsoleDispatcher(ConsoleLogReader reader, ConsoleFanout fanout, ConsoleSettings settings,
+                      ConsoleThread consoleThread) {
+        this.consoleThread = consoleThread;
+        this.thread = consoleThread.scheduler();
         this.reader = reader;
         this.fanout = fanout;
         this.settings = settings;
@@ -72,7 +76,11 @@ class ConsoleDispatcher implements SmartLifecycle {
     }
 
     void accept(List<ConsoleEvent> batch) {
-        thread.schedule(() -> onBatch(batch));
+        if (consoleThread.isCurrent()) {
+            onBatch(batch);
+        } else {
+            thread.schedule(() -> onBatch(batch));
+        }
     }
 
     private void onBatch(List<ConsoleEvent> batch) {
@@ -85,11 +93,19 @@ class ConsoleDispatcher implements SmartLifecycle {
     }
 
     private void drain() {
+        List<ConsoleEvent> emitted = null;
         while (!waiting.isEmpty() && waiting.firstKey() <= delivered + 1) {
             ConsoleEvent next = waiting.pollFirstEntry().getValue();
             if (next.id() == delivered + 1) {
                 emit(next);
+                if (emitted == null) {
+                    emitted = new ArrayList<>(waiting.size() + 1);
+                }
+                emitted.add(next);
             }
+        }
+        if (emitted != null) {
+            route(emitted);
         }
         if (!waiting.isEmpty() && !gapTimerArmed && !filling) {
             gapTimerArmed = true;
@@ -119,23 +135,53 @@ class ConsoleDispatcher implements SmartLifecycle {
 
     /** Roughly what an event holds on to: its text and the frames encoded from it. */
     private static long footprint(ConsoleEvent event) {
-        return 3L * event.data().length() + 400;
+        return 4L * event.data().length() + 400;
     }
 
-    private void route(ConsoleEvent event) {
-        List<Tap> subscribed = taps.get(event.channel());
-        if (subscribed == null) {
+    /**
+     * Hands the events to the subscriptions of their channels, all of a subscription's events of the batch one after
+     * the other (in id order): its connection then writes them in one go and flushes once.
+     */
+    private void route(List<ConsoleEvent> events) {
+        if (events.size() == 1) {
+            ConsoleEvent event = events.get(0);
+            List<Tap> subscribed = taps.get(event.channel());
+            if (subscribed == null) {
+                return;
+            }
+            List<Tap> done = null;
+            for (Tap tap : subscribed) {
+                if (!tap.offerRouted(event)) {
+                    done = done == null ? new ArrayList<>(2) : done;
+                    done.add(tap);
+                }
+            }
+            if (done != null) {
+                done.forEach(this::unregister);
+            }
             return;
         }
-        List<Tap> done = null;
-        for (Tap tap : subscribed) {
-            if (!tap.offer(event)) {
-                done = done == null ? new ArrayList<>(2) : done;
-                done.add(tap);
+        Map<Tap, List<ConsoleEvent>> perTap = new java.util.IdentityHashMap<>();
+        List<Tap> order = new ArrayList<>();
+        for (ConsoleEvent event : events) {
+            List<Tap> subscribed = taps.get(event.channel());
+            if (subscribed == null) {
+                continue;
+            }
+            for (Tap tap : subscribed) {
+                perTap.computeIfAbsent(tap, t -> {
+                    order.add(t);
+                    return new ArrayList<>(events.size());
+                }).add(event);
             }
         }
-        if (done != null) {
-            done.forEach(this::unregister);
+        for (Tap tap : order) {
+            for (ConsoleEvent event : perTap.get(tap)) {
+                if (!tap.offerRouted(event)) {
+                    unregister(tap);
+                    break;
+                }
+            }
         }
     }
 
@@ -267,7 +313,6 @@ class ConsoleDispatcher implements SmartLifecycle {
         Long head = reader.head().block(java.time.Duration.ofSeconds(30));
         delivered = head == null ? 0 : head;
         ringFloor = delivered + 1;
-        running.add(hot.asFlux().subscribe(this::route));
         running.add(fanout.announcements().subscribe(this::accept));
         if (fanout.shared()) {
             running.add(Flux.interval(settings.headPoll(), settings.headPoll(), thread).subscribe(tick -> pollHead()));
@@ -280,7 +325,6 @@ class ConsoleDispatcher implements SmartLifecycle {
         started = false;
         running.dispose();
         hot.tryEmitComplete();
-        thread.dispose();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.agentworkspace.console;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.springframework.lang.Nullable;
@@ -26,6 +27,7 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     @Nullable
     private final String excludedSocketId;
     private volatile byte[] pusherFrame;
+    private volatile byte[] webSocketFrame;
     private volatile byte[] sseFrame;
 
     public ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
@@ -93,6 +95,16 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
         return frame;
     }
 
+    /** {@link #pusherFrame()} as a whole WebSocket text frame, header included, ready to be written. */
+    public byte[] webSocketFrame() {
+        byte[] frame = webSocketFrame;
+        if (frame == null) {
+            frame = WebSocketFrames.text(pusherFrame());
+            webSocketFrame = frame;
+        }
+        return frame;
+    }
+
     /**
      * The SSE message: {@code id:} is the log id; {@code data:} the same JSON item polling returns. Published JSON
      * keeps its own whitespace, which may hold line breaks ({@code \n}, {@code \r}, {@code \r\n}), and each of
@@ -102,9 +114,14 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     public byte[] sseFrame() {
         byte[] frame = sseFrame;
         if (frame == null) {
-            StringBuilder message = new StringBuilder(64 + data.length()).append("id: ").append(id).append('\n');
-            for (String line : LINE_BREAK.split(itemJson(), -1)) {
-                message.append("data: ").append(line).append('\n');
+            String item = itemJson();
+            StringBuilder message = new StringBuilder(64 + item.length()).append("id: ").append(id).append('\n');
+            if (item.indexOf('\n') < 0 && item.indexOf('\r') < 0) {
+                message.append("data: ").append(item).append('\n');
+            } else {
+                for (String line : LINE_BREAK.split(item, -1)) {
+                    message.append("data: ").append(line).append('\n');
+                }
             }
             frame = message.append('\n').toString().getBytes(StandardCharsets.UTF_8);
             sseFrame = frame;
@@ -112,7 +129,7 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
         return frame;
     }
 
-    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\r\\n|\\r|\\n");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
 
     /** {@code {"id","channel","event","data","publishedAt"}}: one line of JSON, as polling and SSE deliver it. */
     public String itemJson() {

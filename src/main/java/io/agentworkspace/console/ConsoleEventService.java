@@ -1,6 +1,7 @@
 package io.agentworkspace.console;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.springframework.lang.Nullable;
@@ -61,6 +62,40 @@ public class ConsoleEventService {
         return submit(null, channel, event, data, dataIsJson, excludedSocketId);
     }
 
+    /** A text to publish, as the Pusher HTTP API gives it. */
+    public record Text(String channel, String event, String data, boolean dataIsJson,
+                       @Nullable String excludedSocketId) {
+    }
+
+    /** Hears once about a {@link #publishTexts} call: every id, or why it was refused. */
+    public interface Appended {
+
+        void appended(long[] ids);
+
+        void refused(Throwable failure);
+    }
+
+    /**
+     * Publishes several texts in order, queued at once so they share group commits, and tells {@code callback}
+     * once, on the log writer's thread, when all are durable (ids in the order given) or one could not be
+     * appended. The callback must be quick and never block: it delays the next append. Checks every text before
+     * any is queued.
+     *
+     * @throws RejectedCommand when a channel, name or size is wrong (nothing is queued then)
+     */
+    public void publishTexts(List<Text> texts, Appended callback) {
+        List<PendingEvent> pending = new java.util.ArrayList<>(texts.size());
+        PublishedTexts group = new PublishedTexts(texts.size(), callback);
+        long micros = ConsoleClock.nowMicros();
+        long nanos = System.nanoTime();
+        for (Text text : texts) {
+            check(text.channel(), text.event(), text.data());
+            pending.add(new PendingEvent(text.channel(), text.event(), text.data(), text.dataIsJson(), null,
+                    text.excludedSocketId(), micros, nanos, null, group, pending.size()));
+        }
+        writer.submitAll(pending, group);
+    }
+
     /**
      * Every event in id order as this node delivers it: the one hot stream all transports read. Best effort for
      * in-process listeners: one that does not keep up misses events (subscribers use {@link ConsoleFeed}).
@@ -76,23 +111,36 @@ public class ConsoleEventService {
 
     private Mono<Long> submit(@Nullable String origin, String channel, String event, String data, boolean dataIsJson,
                               @Nullable String excludedSocketId) {
+        PendingEvent pending;
         try {
-            ConsoleChannels.requireValid(channel);
-            ConsoleChannels.requireValidEvent(event);
-            if (data.length() > settings.maxEventBytes()
-                    || data.getBytes(StandardCharsets.UTF_8).length > settings.maxEventBytes()) {
-                throw RejectedCommand.invalid("event-too-large", "data",
-                        "event data must not exceed " + settings.maxEventBytes() + " bytes");
-            }
+            pending = pending(origin, channel, event, data, dataIsJson, excludedSocketId);
         } catch (RejectedCommand refused) {
             return Mono.error(refused);
         }
-        PendingEvent pending = new PendingEvent(channel, event, data, dataIsJson, origin, excludedSocketId,
-                ConsoleClock.nowMicros(), System.nanoTime(), Sinks.one());
         return writer.submit(pending);
     }
 
-    private static String json(Object payload) {
+    /** A checked event, ready for its append. @throws RejectedCommand when the channel, name or size is wrong */
+    PendingEvent pending(@Nullable String origin, String channel, String event, String data, boolean dataIsJson,
+                         @Nullable String excludedSocketId) {
+        check(channel, event, data);
+        return new PendingEvent(channel, event, data, dataIsJson, origin, excludedSocketId,
+                ConsoleClock.nowMicros(), System.nanoTime(), Sinks.one());
+    }
+
+    private void check(String channel, String event, String data) {
+        ConsoleChannels.requireValid(channel);
+        ConsoleChannels.requireValidEvent(event);
+        // a char is at most 3 UTF-8 bytes: only count the bytes of text that might be over
+        if (data.length() > settings.maxEventBytes() / 3
+                && (data.length() > settings.maxEventBytes()
+                || data.getBytes(StandardCharsets.UTF_8).length > settings.maxEventBytes())) {
+            throw RejectedCommand.invalid("event-too-large", "data",
+                    "event data must not exceed " + settings.maxEventBytes() + " bytes");
+        }
+    }
+
+    static String json(Object payload) {
         try {
             return EventJson.mapper().writeValueAsString(payload);
         } catch (JsonProcessingException e) {

@@ -19,7 +19,8 @@ import reactor.core.publisher.Sinks;
 /**
  * What the transports subscribe to: the events of a set of channels, from a cursor or from now, exactly once and
  * in id order. A resume replays from the durable log (or from the ring of recent events) and switches to live with
- * no gap and no duplicate; a cursor older than retention yields an explicit {@link CursorReset} first.
+ * no gap and no duplicate; a cursor older than retention yields an explicit {@link CursorReset} first. Every feed
+ * counts as a subscription to its channels in the {@link ChannelDirectory} while it runs.
  */
 @Component
 public class ConsoleFeed implements SmartLifecycle {
@@ -36,13 +37,18 @@ public class ConsoleFeed implements SmartLifecycle {
     public record Started(long after) implements Item {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleFeed.class);
+
     private final ConsoleDispatcher dispatcher;
     private final ConsoleLogReader reader;
     private final ConsoleSettings settings;
+    private final ChannelDirectory directory;
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private volatile boolean running;
 
-    ConsoleFeed(ConsoleDispatcher dispatcher, ConsoleLogReader reader, ConsoleSettings settings) {
+    ConsoleFeed(ConsoleDispatcher dispatcher, ConsoleLogReader reader, ConsoleSettings settings,
+                ChannelDirectory directory) {
+        this.directory = directory;
         this.dispatcher = dispatcher;
         this.reader = reader;
         this.settings = settings;
@@ -70,7 +76,13 @@ public class ConsoleFeed implements SmartLifecycle {
      * @param excludedSocketId a Pusher socket whose own publications it leaves out, or null
      */
     public Flux<Item> follow(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
-        return unclosed(channels, cursor, excludedSocketId).takeUntilOther(closing.asMono());
+        return unclosed(channels, cursor, excludedSocketId).takeUntilOther(closing.asMono())
+                .doOnSubscribe(subscription -> channels.forEach(channel -> directory.subscribed(channel)
+                        .subscribe(null, failure -> log.warn("subscription to {} not counted: {}", channel,
+                                failure.toString()))))
+                .doFinally(signal -> channels.forEach(channel -> directory.unsubscribed(channel)
+                        .subscribe(null, failure -> log.warn("end of a subscription to {} not counted: {}", channel,
+                                failure.toString()))));
     }
 
     /** Completes when the node begins to shut down: long-lived streams end then, so shutdown need not wait. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,21 +44,25 @@ class ConsoleLogWriter implements SmartLifecycle {
     private final ConsoleDispatcher dispatcher;
     private final ConsoleFanout fanout;
     private final ConsoleMetrics metrics;
+    private final ConsoleThread thread;
     private final Queue<PendingEvent> queue = Queues.<PendingEvent>unboundedMultiproducer().get();
-    // publishers' continuations (an HTTP response, a bridge's next step) run here, never on the writer's thread
+    // publishers' continuations (a bridge's next step, an HTTP response) run here, never on the console thread;
+    // only publishTexts callers, whose callbacks are quick, are told on the console thread itself
     private final Scheduler acknowledgements = Schedulers.newSingle("console-ack", true);
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final List<PendingEvent> batch = new ArrayList<>();
     private volatile boolean running;
-    private volatile Thread thread;
 
     ConsoleLogWriter(HikariDataSource dataSource, ConsoleSettings settings, ConsoleDispatcher dispatcher,
-                     ConsoleFanout fanout, ConsoleMetrics metrics) {
+                     ConsoleFanout fanout, ConsoleMetrics metrics, ConsoleThread thread) {
         this.dataSource = dataSource;
         this.dialect = SqlDialect.of(dataSource.getJdbcUrl());
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.fanout = fanout;
         this.metrics = metrics;
+        this.thread = thread;
     }
 
     Mono<Long> submit(PendingEvent pending) {
@@ -70,25 +75,56 @@ class ConsoleLogWriter implements SmartLifecycle {
             return Mono.error(new ConsoleUnavailable("The console log's queue is full; retry shortly."));
         }
         queue.offer(pending);
-        LockSupport.unpark(thread);
+        wake();
         return pending.appended().asMono();
     }
 
-    private void loop() {
-        List<PendingEvent> batch = new ArrayList<>(settings.maxBatch());
-        while (running || !queue.isEmpty()) {
-            PendingEvent next;
-            while (batch.size() < settings.maxBatch() && (next = queue.poll()) != null) {
-                batch.add(next);
-            }
-            if (batch.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                continue;
-            }
-            queued.addAndGet(-batch.size());
-            appendAndDeliver(batch);
-            batch.clear();
+    /** Queues all of them or none; the group hears the refusal when none is queued. */
+    void submitAll(List<PendingEvent> pendings, PublishedTexts group) {
+        if (!running) {
+            group.refused(new ConsoleUnavailable("The console log is not running."));
+            return;
         }
+        if (queued.addAndGet(pendings.size()) > settings.publishQueue()) {
+            queued.addAndGet(-pendings.size());
+            metrics.rejected();
+            group.refused(new ConsoleUnavailable("The console log's queue is full; retry shortly."));
+            return;
+        }
+        pendings.forEach(queue::offer);
+        wake();
+    }
+
+    private void wake() {
+        if (draining.compareAndSet(false, true)) {
+            thread.execute(this::drainOnce);
+        }
+    }
+
+    /**
+     * Appends what publishers queued while the previous transaction committed (up to {@code max-batch}), then
+     * gives the console thread back to other work (routing, subscriptions) before the next batch.
+     */
+    private void drainOnce() {
+        PendingEvent next;
+        while (batch.size() < settings.maxBatch() && (next = queue.poll()) != null) {
+            batch.add(next);
+        }
+        if (!batch.isEmpty()) {
+            queued.addAndGet(-batch.size());
+            try {
+                appendAndDeliver(batch);
+            } finally {
+                batch.clear();
+            }
+        }
+        if (queue.isEmpty()) {
+            draining.set(false);
+            if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        thread.execute(this::drainOnce);
     }
 
     private void appendAndDeliver(List<PendingEvent> batch) {
@@ -98,9 +134,7 @@ class ConsoleLogWriter implements SmartLifecycle {
             appended = append(batch);
         } catch (SQLException | RuntimeException failure) {
             log.warn("console log append of {} events failed: {}", batch.size(), failure.toString());
-            ConsoleUnavailable refused = new ConsoleUnavailable("The console log could not append the event.", failure);
-            List<PendingEvent> failed = List.copyOf(batch);
-            acknowledgements.schedule(() -> failed.forEach(pending -> pending.appended().tryEmitError(refused)));
+            refuse(List.copyOf(batch), new ConsoleUnavailable("The console log could not append the event.", failure));
             return;
         }
         metrics.appended(batch.size(), System.nanoTime() - started);
@@ -110,26 +144,29 @@ class ConsoleLogWriter implements SmartLifecycle {
         }
     }
 
+    private void refuse(List<PendingEvent> failed, ConsoleUnavailable refused) {
+        List<PendingEvent> sinks = new ArrayList<>();
+        for (PendingEvent pending : failed) {
+            if (pending.group() != null) {
+                pending.group().refused(refused);
+            } else {
+                sinks.add(pending);
+            }
+        }
+        if (!sinks.isEmpty()) {
+            acknowledgements.schedule(() -> sinks.forEach(pending -> pending.appended().tryEmitError(refused)));
+        }
+    }
+
     /** One transaction: drop repeats of an origin, reserve ids under the head row's lock, insert, count. */
     private List<ConsoleEvent> append(List<PendingEvent> batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Map<String, Long> known = knownOrigins(connection, batch);
-                List<PendingEvent> fresh = new ArrayList<>(batch.size());
-                for (PendingEvent pending : batch) {
-                    if (pending.origin() == null || !known.containsKey(pending.origin())) {
-                        fresh.add(pending);
-                        if (pending.origin() != null) {
-                            known.put(pending.origin(), -1L);
-                        }
-                    }
-                }
-                List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
+                Appended appended = appendWithin(connection, batch);
                 connection.commit();
-                List<PendingEvent> done = List.copyOf(batch);
-                acknowledgements.schedule(() -> complete(done, fresh, events, known));
-                return events;
+                acknowledge(batch, appended);
+                return appended.events();
             } catch (SQLException | RuntimeException failure) {
                 connection.rollback();
                 throw failure;
@@ -137,23 +174,88 @@ class ConsoleLogWriter implements SmartLifecycle {
         }
     }
 
-    private void complete(List<PendingEvent> batch, List<PendingEvent> fresh, List<ConsoleEvent> events,
-                          Map<String, Long> known) {
-        Map<String, Long> originIds = new HashMap<>(known);
-        for (int i = 0; i < fresh.size(); i++) {
-            if (fresh.get(i).origin() != null) {
-                originIds.put(fresh.get(i).origin(), events.get(i).id());
+    /** What one append wrote: the events that were not repeats, and the ids of every origin of the batch. */
+    record Appended(List<PendingEvent> fresh, List<ConsoleEvent> events, Map<String, Long> known) {
+    }
+
+    /**
+     * Appends within a transaction the caller owns and commits (the writer's own, or a command's: then the console
+     * events commit with the domain events they show, or not at all). Ids are reserved under the head row's lock,
+     * held to the commit, so they commit in id order whoever appends.
+     */
+    Appended appendWithin(Connection connection, List<PendingEvent> batch) throws SQLException {
+        Map<String, Long> known = knownOrigins(connection, batch);
+        List<PendingEvent> fresh = new ArrayList<>(batch.size());
+        for (PendingEvent pending : batch) {
+            if (pending.origin() == null || !known.containsKey(pending.origin())) {
+                fresh.add(pending);
+                if (pending.origin() != null) {
+                    known.put(pending.origin(), -1L);
+                }
             }
         }
+        List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
+        return new Appended(fresh, events, known);
+    }
+
+    /** Events appended in a transaction other than the writer's, once it has committed: deliver and announce. */
+    void committed(List<ConsoleEvent> events, long appendNanos) {
+        metrics.appended(events.size(), appendNanos);
+        if (!events.isEmpty()) {
+            dispatcher.accept(events);
+            fanout.announce(events);
+        }
+    }
+
+    /** Groups hear on this thread; single publications through the acknowledgement thread. */
+    private void acknowledge(List<PendingEvent> batch, Appended appended) {
+        List<PendingEvent> fresh = appended.fresh();
+        List<ConsoleEvent> events = appended.events();
+        Map<String, Long> originIds = null;
+        List<PendingEvent> sinks = null;
+        List<Long> sinkIds = null;
         int next = 0;
         for (PendingEvent pending : batch) {
+            long id;
             if (next < fresh.size() && fresh.get(next) == pending) {
                 metrics.queued(System.nanoTime() - pending.queuedNanos());
-                pending.appended().tryEmitValue(events.get(next++).id());
+                id = events.get(next++).id();
             } else {
-                pending.appended().tryEmitValue(originIds.get(pending.origin()));
+                if (originIds == null) {
+                    originIds = originIds(appended);
+                }
+                id = originIds.get(pending.origin());
+            }
+            if (pending.group() != null) {
+                pending.group().appended(pending.index(), id);
+            } else {
+                if (sinks == null) {
+                    sinks = new ArrayList<>();
+                    sinkIds = new ArrayList<>();
+                }
+                sinks.add(pending);
+                sinkIds.add(id);
             }
         }
+        if (sinks != null) {
+            List<PendingEvent> toTell = sinks;
+            List<Long> ids = sinkIds;
+            acknowledgements.schedule(() -> {
+                for (int i = 0; i < toTell.size(); i++) {
+                    toTell.get(i).appended().tryEmitValue(ids.get(i));
+                }
+            });
+        }
+    }
+
+    private static Map<String, Long> originIds(Appended appended) {
+        Map<String, Long> originIds = new HashMap<>(appended.known());
+        for (int i = 0; i < appended.fresh().size(); i++) {
+            if (appended.fresh().get(i).origin() != null) {
+                originIds.put(appended.fresh().get(i).origin(), appended.events().get(i).id());
+            }
+        }
+        return originIds;
     }
 
     private Map<String, Long> knownOrigins(Connection connection, List<PendingEvent> batch) throws SQLException {
@@ -178,17 +280,7 @@ class ConsoleLogWriter implements SmartLifecycle {
     }
 
     private List<ConsoleEvent> insert(Connection connection, List<PendingEvent> fresh) throws SQLException {
-        long last;
-        try (PreparedStatement reserve = connection.prepareStatement(
-                "UPDATE console_log SET last_id = last_id + ? WHERE name = 'head'")) {
-            reserve.setLong(1, fresh.size());
-            reserve.executeUpdate();
-        }
-        try (PreparedStatement head = connection.prepareStatement("SELECT last_id FROM console_log WHERE name = 'head'");
-             ResultSet row = head.executeQuery()) {
-            row.next();
-            last = row.getLong(1);
-        }
+        long last = reserve(connection, fresh.size());
         long first = last - fresh.size() + 1;
         List<ConsoleEvent> events = new ArrayList<>(fresh.size());
         Map<String, long[]> perChannel = new TreeMap<>();
@@ -225,6 +317,38 @@ class ConsoleLogWriter implements SmartLifecycle {
         return events;
     }
 
+    /**
+     * Reserves {@code count} ids under the head row's lock (held to the commit) and returns the last of them. On
+     * MariaDB/MySQL the new value comes back with the update itself ({@code LAST_INSERT_ID(expr)} is reported in its
+     * OK packet): one round trip instead of two.
+     */
+    private long reserve(Connection connection, int count) throws SQLException {
+        if (dialect == SqlDialect.MYSQL) {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE console_log SET last_id = LAST_INSERT_ID(last_id + ?) WHERE name = 'head'",
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                reserve.setLong(1, count);
+                reserve.executeUpdate();
+                try (ResultSet keys = reserve.getGeneratedKeys()) {
+                    if (keys.next() && keys.getLong(1) > 0) {
+                        return keys.getLong(1);
+                    }
+                }
+            }
+        } else {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE console_log SET last_id = last_id + ? WHERE name = 'head'")) {
+                reserve.setLong(1, count);
+                reserve.executeUpdate();
+            }
+        }
+        try (PreparedStatement head = connection.prepareStatement("SELECT last_id FROM console_log WHERE name = 'head'");
+             ResultSet row = head.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     private String countSql() {
         return switch (dialect) {
             case MYSQL -> "INSERT INTO console_channels (channel, last_id, appended) VALUES (?, ?, ?) "
@@ -239,26 +363,24 @@ class ConsoleLogWriter implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::loop, "console-log-writer");
-        thread.setDaemon(true);
-        thread.start();
     }
 
+    /** Appends what is queued (for at most 10 s), then refuses the rest. */
     @Override
     public void stop() {
         running = false;
-        Thread writer = thread;
-        if (writer != null) {
-            LockSupport.unpark(writer);
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((!queue.isEmpty() || draining.get()) && System.nanoTime() < deadline) {
+            wake();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        PendingEvent left;
-        while ((left = queue.poll()) != null) {
-            left.appended().tryEmitError(new ConsoleUnavailable("The console log stopped."));
+        List<PendingEvent> left = new ArrayList<>();
+        PendingEvent pending;
+        while ((pending = queue.poll()) != null) {
+            left.add(pending);
+        }
+        if (!left.isEmpty()) {
+            refuse(left, new ConsoleUnavailable("The console log stopped."));
         }
         acknowledgements.disposeGracefully().block(java.time.Duration.ofSeconds(5));
     }

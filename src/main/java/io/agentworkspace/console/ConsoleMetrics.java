@@ -38,6 +38,8 @@ public class ConsoleMetrics {
     private final Counter[] deliveries = new Counter[Transport.values().length];
     private final Counter[] slow = new Counter[Transport.values().length];
     private final Timer[] latency = new Timer[Transport.values().length];
+    static final int LATENCY_SAMPLE = 8;
+    private final int[] sampled = new int[Transport.values().length];
 
     ConsoleMetrics(MeterRegistry meters) {
         published = Counter.builder("agent.console.published").description("Console events appended to the log")
@@ -61,7 +63,8 @@ public class ConsoleMetrics {
             slow[i] = Counter.builder("agent.console.slow.disconnects").tag("transport", transport.tag)
                     .description("Subscribers cut off because they fell too far behind").register(meters);
             latency[i] = Timer.builder("agent.console.delivery.latency").tag("transport", transport.tag)
-                    .description("From an event being published to its delivery to a subscriber's connection")
+                    .description("From an event being published to its delivery to a subscriber's connection "
+                            + "(one delivery in " + LATENCY_SAMPLE + ")")
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(10)).register(meters);
         }
@@ -89,10 +92,18 @@ public class ConsoleMetrics {
         subscribers[transport.ordinal()].decrementAndGet();
     }
 
+    /**
+     * Counts every delivery; the latency of one delivery in {@link #LATENCY_SAMPLE} (a histogram update and a clock
+     * read per delivery cost more than the rest of a delivery's accounting, and a sample keeps the distribution).
+     */
     public void delivered(Transport transport, ConsoleEvent event) {
-        deliveries[transport.ordinal()].increment();
-        long micros = ConsoleClock.nowMicros() - event.publishedMicros();
-        latency[transport.ordinal()].record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+        int i = transport.ordinal();
+        deliveries[i].increment();
+        // racy on purpose: which deliveries are sampled does not matter, only that about one in eight is
+        if ((++sampled[i] & (LATENCY_SAMPLE - 1)) == 0) {
+            long micros = ConsoleClock.nowMicros() - event.publishedMicros();
+            latency[i].record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+        }
     }
 
     public void slowDisconnect(Transport transport) {

@@ -33,6 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConnectionsPerAddress WebSocket and SSE connections one client address may hold open at once
  * @param maxConnectionsPerToken   SSE streams, and WebSocket connections with a subscription bound to it, per token
  * @param maxSubscriptionsPerConnection channels one WebSocket connection may subscribe to
+ * @param clientEvents       Pusher client events ({@code client-*}) on private and presence channels
+ * @param webhooks           Pusher webhooks: channel occupied/vacated, member added/removed
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -57,7 +59,28 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("4096") int maxConnectionsPerAddress,
                               @DefaultValue("4096") int maxConnectionsPerToken,
                               @DefaultValue("100") int maxSubscriptionsPerConnection,
-                              @DefaultValue Retention retention) {
+                              @DefaultValue Retention retention,
+                              @DefaultValue ClientEvents clientEvents,
+                              @DefaultValue Webhooks webhooks) {
+
+    /**
+     * @param enabled   whether connections may send {@code client-} events (off by default, as on Pusher)
+     * @param perSecond client events one connection may send per second; more are refused (pusher:error 4301)
+     */
+    public record ClientEvents(@DefaultValue("false") boolean enabled, @DefaultValue("10") int perSecond) {
+    }
+
+    /**
+     * @param url         where to POST them (empty: no webhooks); http or https
+     * @param maxAttempts attempts per request before it is dropped (logged, counted)
+     * @param backoff     the first retry's delay; each next one doubles
+     * @param timeout     one attempt's time limit
+     * @param queue       events waiting to be sent at most; past it new ones are dropped (counted)
+     */
+    public record Webhooks(@DefaultValue("") String url, @DefaultValue("5") int maxAttempts,
+                           @DefaultValue("1s") Duration backoff, @DefaultValue("5s") Duration timeout,
+                           @DefaultValue("10000") int queue) {
+    }
 
     /**
      * @param maxAge             events older than this are removed

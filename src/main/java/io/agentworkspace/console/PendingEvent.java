@@ -4,7 +4,17 @@ import org.springframework.lang.Nullable;
 
 import reactor.core.publisher.Sinks;
 
-/** An event waiting for its append; {@code appended} completes with its id once it is durable. */
+/**
+ * An event waiting for its append; once it is durable either {@code appended} completes with its id (through the
+ * acknowledgement thread: its subscribers' continuations may be slow) or, for a publication of several texts, its
+ * {@code group} is told on the writer's thread.
+ */
 record PendingEvent(String channel, String event, String data, boolean dataIsJson, @Nullable String origin,
-                    @Nullable String excludedSocketId, long publishedMicros, long queuedNanos, Sinks.One<Long> appended) {
+                    @Nullable String excludedSocketId, long publishedMicros, long queuedNanos,
+                    @Nullable Sinks.One<Long> appended, @Nullable PublishedTexts group, int index) {
+
+    PendingEvent(String channel, String event, String data, boolean dataIsJson, @Nullable String origin,
+                 @Nullable String excludedSocketId, long publishedMicros, long queuedNanos, Sinks.One<Long> appended) {
+        this(channel, event, data, dataIsJson, origin, excludedSocketId, publishedMicros, queuedNanos, appended, null, 0);
+    }
 }

@@ -55,10 +55,20 @@ final class Tap {
 
     /** @return false when the tap is done (slow, cancelled) and should be dropped */
     boolean offer(ConsoleEvent event) {
+        return offer(event, channels.contains(event.channel()));
+    }
+
+    /** An event of one of its channels (the dispatcher routes by channel, so it need not be checked again). */
+    boolean offerRouted(ConsoleEvent event) {
+        return offer(event, true);
+    }
+
+    private boolean offer(ConsoleEvent event, boolean ofItsChannels) {
         if (closed) {
             return false;
         }
-        if (!wants(event)) {
+        if (!ofItsChannels || event.id() <= lastId
+                || (socketId != null && socketId.equals(event.excludedSocketId()))) {
             return true;
         }
         Sinks.EmitResult result = sink.tryEmitNext(event);

@@ -23,7 +23,7 @@ class ProjectProcessors {
                 .registerTransactionManager(WorkspaceCloner.PROCESSOR, config -> NoTransactionManager.INSTANCE));
     }
 
-    /** The console bridge waits for its appends; it writes nothing of its own besides its token. */
+    /** Project events reach the console in the transaction that records them, so in the order they happened. */
     @Bean
     ConfigurerModule projectConsoleBridgeProcessor() {
         return ConsoleBridge.processor(ProjectConsoleBridge.PROCESSOR);

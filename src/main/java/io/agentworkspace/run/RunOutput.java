@@ -23,6 +23,7 @@ final class RunOutput {
     /** Room for the event's JSON around the text. */
     private static final int ENVELOPE = 200;
     private static final int PREVIEW_CHARS = 2000;
+    private static final Duration FLUSH_LIMIT = Duration.ofMinutes(2);
 
     private final ConsoleEventService console;
     private final String channel;
@@ -65,14 +66,18 @@ final class RunOutput {
         publish("run.tool-result", payload);
     }
 
-    /** Waits (blocking, bounded) until everything published so far is durable. */
+    /**
+     * Waits (blocking) until everything published so far is durable or refused: the log appends in publish order,
+     * so the last publication's end is everyone's. The terminal event recorded after it then has a later id than
+     * every output line. Bounded only against a log that stopped answering (its appends fail long before).
+     */
     void flush() {
         Mono<Long> pending;
         synchronized (this) {
             pending = last;
         }
         try {
-            pending.block(Duration.ofSeconds(15));
+            pending.block(FLUSH_LIMIT);
         } catch (RuntimeException e) {
             log.warn("console output of run {} may be incomplete: {}", runId, e.getMessage());
         }

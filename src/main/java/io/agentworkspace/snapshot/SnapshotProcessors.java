@@ -5,6 +5,8 @@ import org.axonframework.config.ConfigurerModule;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.agentworkspace.console.ConsoleBridge;
+
 @Configuration(proxyBeanMethods = false)
 class SnapshotProcessors {
 
@@ -18,5 +20,10 @@ class SnapshotProcessors {
                 .registerPooledStreamingEventProcessorConfiguration(SnapshotWorker.PROCESSOR,
                         (config, builder) -> builder.batchSize(1).initialSegmentCount(settings.workerConcurrency()))
                 .registerTransactionManager(SnapshotWorker.PROCESSOR, config -> NoTransactionManager.INSTANCE));
+    }
+
+    @Bean
+    ConfigurerModule snapshotConsoleBridgeProcessor() {
+        return ConsoleBridge.processor(SnapshotConsoleBridge.PROCESSOR);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * CPU figures every benchmark reports beside its throughput (docs/benchmarks.md): the host's busy share, the
@@ -14,10 +15,19 @@ final class HostCpu {
     record Sample(long hostBusy, long hostTotal, long serverTicks, long jvmNanos, long wallNanos) {
     }
 
-    private final Long serverPid;
+    private final List<Long> serverPids;
 
     HostCpu(Long serverPid) {
-        this.serverPid = serverPid;
+        this.serverPids = serverPid == null ? List.of() : List.of(serverPid);
+    }
+
+    private HostCpu(List<Long> serverPids) {
+        this.serverPids = serverPids;
+    }
+
+    /** @param serverPids the processes whose CPU time together is the server's (a service and its database, ...) */
+    static HostCpu ofProcesses(List<Long> serverPids) {
+        return new HostCpu(serverPids.stream().filter(java.util.Objects::nonNull).toList());
     }
 
     Sample sample() {
@@ -29,10 +39,8 @@ final class HostCpu {
             }
             long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
             long server = 0;
-            if (serverPid != null) {
-                String stat = Files.readString(Path.of("/proc/" + serverPid + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                server = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            for (long pid : serverPids) {
+                server += ticks(pid);
             }
             long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
@@ -40,6 +48,17 @@ final class HostCpu {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A process's user + system CPU time in clock ticks (1/100 s), 0 once it is gone. */
+    static long ticks(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return 0;
+        }
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** Host busy %, server CPU seconds, JVM CPU seconds between two samples. */
@@ -56,7 +75,16 @@ final class HostCpu {
 
     /** The PID of the MariaDB that deploy/dev/services.sh started, or null when it is not known. */
     static Long mariaDbPid() {
-        Path pidFile = Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid");
+        return servicePid("mariadb.pid");
+    }
+
+    /** The PID of the Redis that deploy/dev/services.sh started, or null when it is not known. */
+    static Long redisPid() {
+        return servicePid("redis.pid");
+    }
+
+    private static Long servicePid(String file) {
+        Path pidFile = Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), file);
         try {
             return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).trim()) : null;
         } catch (IOException | NumberFormatException e) {

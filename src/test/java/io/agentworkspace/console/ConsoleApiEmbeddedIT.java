@@ -263,6 +263,42 @@ class ConsoleApiEmbeddedIT {
                 .isEqualTo(2);
     }
 
+    /**
+     * A request signed 700 s ago (captured, its window long over) sent again with a fresh {@code auth_timestamp}
+     * beside its signed {@code AUTH_TIMESTAMP}: the string to sign must not come from other parameters than the
+     * ones checked. Repeated and non-canonical names are refused; nothing is published.
+     */
+    @Test
+    void aCapturedRequestCannotBeRevivedByRepeatingItsTimestampUnderAnotherSpelling() throws Exception {
+        String channel = ConsoleChannels.run(UUID.randomUUID().toString());
+        String body = "{\"name\":\"console.line\",\"channels\":[\"" + channel + "\"],\"data\":\"{\\\"n\\\":1}\"}";
+        long now = java.time.Instant.now().getEpochSecond();
+        WebTestClient anonymous = http.mutate().defaultHeaders(headers -> headers.remove("Authorization")).build();
+        String path = "/apps/" + credentials.appId() + "/events";
+        String captured = PusherApiRequests.signedUri(path, credentials.key(), SECRET, body, now - 700);
+        String capturedQuery = captured.substring(captured.indexOf('?') + 1);
+
+        List<String> attacks = List.of(
+                "auth_timestamp=" + now + "&" + capturedQuery.replace("auth_timestamp=", "AUTH_TIMESTAMP="),
+                capturedQuery.replace("auth_timestamp=", "AUTH_TIMESTAMP=") + "&auth_timestamp=" + now,
+                "auth_timestamp=" + now + "&" + capturedQuery,
+                capturedQuery + "&auth_timestamp=" + now,
+                capturedQuery.replace("auth_key=", "Auth_Key="),
+                capturedQuery.replace("auth_key=", "auth_key=x&auth_key="));
+        for (String query : attacks) {
+            anonymous.post().uri(path + "?" + query).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                    .exchange().expectStatus().isUnauthorized()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class, channel))
+                .isZero();
+
+        // the same request signed now is accepted: the refusals are about the spelling, not the request
+        signedPost(anonymous, credentials.appId(), body, now, SECRET).expectStatus().isOk();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class, channel))
+                .isOne();
+    }
+
     @Test
     void broadcastingAuthNeedsATokenAndAPrivateChannel() {
         String channel = ConsoleChannels.run(UUID.randomUUID().toString());

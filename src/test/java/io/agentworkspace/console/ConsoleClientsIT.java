@@ -54,10 +54,8 @@ class ConsoleClientsIT {
         // a second user for the presence channel: another token, another user_id
         TokenIssuance.Issued watcher = issuance.issue("presence-watcher", EnumSet.of(Ability.CONSOLE_SUBSCRIBE), null,
                 null, "test").block(Duration.ofSeconds(30));
-        Map<String, String> environment = Map.of("CONSOLE_BASE_URL", "http://127.0.0.1:" + port,
-                "CONSOLE_TOKEN", AdminToken.read(dataDirectory.root()), "PUSHER_APP_ID", credentials.appId(),
-                "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", credentials.secret(),
-                "CONSOLE_TOKEN_2", watcher.plaintext(), "CONSOLE_TOKEN_2_NAME", "presence-watcher");
+        Map<String, String> environment = NodeClients.environment(port, AdminToken.read(dataDirectory.root()),
+                credentials, Map.of("CONSOLE_TOKEN_2", watcher.plaintext(), "CONSOLE_TOKEN_2_NAME", "presence-watcher"));
         try (NodeClients.Script clients = NodeClients.Script.start("acceptance.mjs", environment)) {
             String channel = clients.await("SUBSCRIBED ", Duration.ofSeconds(60)).substring("SUBSCRIBED ".length());
             for (int n = 0; n < 20; n++) {

@@ -26,6 +26,16 @@ final class NodeClients {
     private NodeClients() {
     }
 
+    /** What every client script reads (common.mjs): the server, a bearer token, the Pusher app; plus {@code extra}. */
+    static Map<String, String> environment(int port, String token, PusherCredentials credentials,
+                                           Map<String, String> extra) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("CONSOLE_BASE_URL", "http://127.0.0.1:" + port,
+                "CONSOLE_TOKEN", token, "PUSHER_APP_ID", credentials.appId(), "PUSHER_KEY", credentials.key(),
+                "PUSHER_SECRET", credentials.secret()));
+        environment.putAll(extra);
+        return environment;
+    }
+
     static synchronized void install() throws IOException, InterruptedException {
         Path installed = DIRECTORY.resolve("node_modules/.package-lock.json");
         if (Files.exists(installed) && Files.getLastModifiedTime(installed)

@@ -53,7 +53,10 @@ public final class ServerProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = SuiteSettings.freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // AGENT_BENCH_SERVER_JAVA: another JDK's java for the server (a benchmark comparing JDKs); this one by default
+        String java = System.getenv("AGENT_BENCH_SERVER_JAVA");
+        command.add(java != null && !java.isBlank() ? java
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch);
         command.addAll(List.of("--spring.profiles.active=mysql",
                 "--server.port=" + port, "--agent.data-dir=" + dataDir,
@@ -105,6 +108,16 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM and a graceful shutdown (a JFR recording is written then), SIGKILL after 30 s. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
     }
 
     public long pid() {

@@ -232,21 +232,24 @@ class SlowConsumerIT {
             for (String header = client.readLine(); !header.isEmpty(); header = client.readLine()) {
                 headers += header.toLowerCase(Locale.ROOT) + "\n";
             }
-            assertThat(headers).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked");
-            // the first chunk is the stream's start (retry and the starting id): subscribed from here on
-            assertThat(new String(client.readChunk(), StandardCharsets.UTF_8)).startsWith("retry:");
+            // the body is the stream as it is, not chunked: it ends with the connection
+            assertThat(headers).startsWith("HTTP/1.1 200").contains("connection: close")
+                    .doesNotContain("transfer-encoding");
+            // the first message is the stream's start (retry and the starting id): subscribed from here on
+            assertThat(client.readMessage()).startsWith("retry:");
             return client;
         }
 
-        /** Reads everything left until the stream ends (its last chunk) or the connection does. */
+        /** Reads everything left until the stream ends (the server closes after its end event) or times out. */
         Drained drain(Duration timeout) throws IOException {
             socket.setSoTimeout((int) timeout.toMillis());
-            StringBuilder text = new StringBuilder();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
             boolean endOfStream;
             try {
-                byte[] chunk;
-                while ((chunk = readChunk()).length > 0) {
-                    text.append(new String(chunk, StandardCharsets.UTF_8));
+                byte[] buffer = new byte[8192];
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    body.write(buffer, 0, read);
                 }
                 endOfStream = true;
             } catch (SocketTimeoutException stillOpen) {
@@ -254,11 +257,12 @@ class SlowConsumerIT {
             } catch (IOException dropped) {
                 endOfStream = false;
             }
+            String text = body.toString(StandardCharsets.UTF_8);
             List<Integer> ns = new ArrayList<>();
             long lastId = -1;
             String endReason = null;
             long endLastEventId = -1;
-            for (String message : text.toString().split("\n\n")) {
+            for (String message : text.split("\n\n")) {
                 if (message.startsWith("id: ")) {
                     JsonNode item = JSON.readTree(message.substring(message.indexOf("data: ") + 6));
                     ns.add(item.path("data").path("n").asInt());
@@ -272,13 +276,13 @@ class SlowConsumerIT {
             return new Drained(ns, lastId, endReason, endLastEventId, endOfStream);
         }
 
-        /** One chunk of the chunked response body; empty for the last chunk. */
-        private byte[] readChunk() throws IOException {
-            int size = Integer.parseInt(readLine().split(";")[0].strip(), 16);
-            byte[] chunk = new byte[size];
-            in.readFully(chunk);
-            readLine();
-            return chunk;
+        /** One SSE message: the lines up to the blank line that ends it. */
+        private String readMessage() throws IOException {
+            StringBuilder message = new StringBuilder();
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                message.append(line).append('\n');
+            }
+            return message.toString();
         }
 
         private String readLine() throws IOException {

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Two nodes on one MariaDB and one Redis: a subscriber on each receives the events published on both, with the
- * same ids in the same order, identical to the durable log; a signed HTTP publish cannot be replayed on the other.
+ * same ids in the same order, identical to the durable log; a signed HTTP publish cannot be replayed on the other;
+ * presence, client events, channel information, termination and webhooks span both nodes.
  */
 class TwoNodesIT {
 
@@ -67,6 +68,46 @@ class TwoNodesIT {
                     .expectStatus().isUnauthorized().expectBody().jsonPath("$.type").isEqualTo("/problems/replayed-request");
             assertThat(a.jdbc().queryForObject("SELECT COUNT(*) FROM console_events WHERE channel = ?", Long.class,
                     channel)).isEqualTo(2 * PER_NODE + 1);
+        }
+    }
+
+    /**
+     * laravel-echo clients on different nodes share one presence channel (here, joining, leaving), whisper across
+     * them; the `pusher` SDK asking one node counts both nodes' members and subscriptions and terminates a user
+     * connected to the other; every webhook transition arrives once though both nodes send webhooks
+     * (src/test/node/two-nodes.mjs).
+     */
+    @Test
+    void presenceClientEventsChannelInformationTerminationAndWebhooksSpanBothNodes() throws Exception {
+        String database = TestServices.createDatabase();
+        int webhookPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            webhookPort = socket.getLocalPort();
+        }
+        Map<String, Object> shared = Map.of("agent.console.pusher.secret", SECRET,
+                "agent.console.client-events.enabled", true,
+                "agent.console.webhooks.url", "http://127.0.0.1:" + webhookPort + "/webhooks",
+                "agent.console.webhooks.max-attempts", 40, "agent.console.webhooks.backoff", "250ms");
+        try (RunningApp a = RunningApp.start(database, Files.createTempDirectory("node-a"), shared);
+             RunningApp b = RunningApp.start(database, Files.createTempDirectory("node-b"), shared)) {
+            io.agentworkspace.auth.TokenIssuance issuance = a.bean(io.agentworkspace.auth.TokenIssuance.class);
+            var alice = issuance.issue("alice", java.util.EnumSet.of(io.agentworkspace.auth.Ability.CONSOLE_SUBSCRIBE),
+                    null, null, "test").block(Duration.ofSeconds(30));
+            var bob = issuance.issue("bob", java.util.EnumSet.of(io.agentworkspace.auth.Ability.CONSOLE_SUBSCRIBE),
+                    null, null, "test").block(Duration.ofSeconds(30));
+            PusherCredentials credentials = a.bean(PusherCredentials.class);
+            Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                    "CONSOLE_BASE_URL", "http://127.0.0.1:" + port(a),
+                    "NODE_A_URL", "http://127.0.0.1:" + port(a), "NODE_B_URL", "http://127.0.0.1:" + port(b),
+                    "PUSHER_APP_ID", credentials.appId(), "PUSHER_KEY", credentials.key(), "PUSHER_SECRET", SECRET,
+                    "WEBHOOK_PORT", String.valueOf(webhookPort)));
+            environment.putAll(Map.of("TOKEN_A", alice.plaintext(), "TOKEN_A_NAME", "alice",
+                    "TOKEN_A_ID", alice.token().tokenId(), "TOKEN_B", bob.plaintext(), "TOKEN_B_NAME", "bob"));
+            try (NodeClients.Script clients = NodeClients.Script.start("two-nodes.mjs", environment)) {
+                clients.await("DONE", Duration.ofSeconds(240));
+                assertThat(clients.exitCode(Duration.ofSeconds(10))).isZero();
+                assertThat(clients.output()).anyMatch(line -> line.startsWith("OK J"));
+            }
         }
     }
 

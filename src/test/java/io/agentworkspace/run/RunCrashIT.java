@@ -26,7 +26,8 @@ import io.agentworkspace.support.TestServices;
  * kill -9 of the packaged service (MariaDB, Redis) in the middle of two runs, then a restart on the same database
  * and data directory: the run whose policy is requeue is interrupted, requeued and then succeeds on its second
  * attempt; the one whose policy is fail ends interrupted; none is left starting or running, the workspace locks
- * are free, and the console history from before the kill is all still there.
+ * are free, and the console history from before the kill is all still there, each run's channel in causal order
+ * (the interruption after the last output line of the killed attempt).
  */
 class RunCrashIT {
 
@@ -76,16 +77,21 @@ class RunCrashIT {
             List<Long> after = TestServices.consoleLogIds(database, "private-run." + a);
             after.addAll(TestServices.consoleLogIds(database, "private-run." + b));
             assertThat(after).as("console history from before the kill").containsAll(before);
-            // the console bridge follows the history on a processor of its own: the terminal line may trail the state
-            List<String> namesA = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
-                    .until(() -> RunsApi.names(RunsApi.console(http, a)), names -> names.contains("run.succeeded"));
+            // lifecycle events commit with their console events: the terminal one is there once the state is
+            List<JsonNode> consoleA = RunsApi.console(http, a);
+            List<String> namesA = RunsApi.names(consoleA);
             assertThat(namesA).containsSubsequence("run.started", "run.interrupted", "run.requeued", "run.started",
                     "run.succeeded");
-            assertThat(RunsApi.streamedText(RunsApi.console(http, a)))
-                    .isEqualTo("attempt starts\nattempt starts\nattempt ends\n");
-            assertThat(org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
-                    .until(() -> RunsApi.names(RunsApi.console(http, b)), names -> names.contains("run.interrupted")))
-                    .doesNotContain("run.requeued");
+            CausalOrder.assertRunChannel(namesA);
+            assertThat(RunsApi.streamedText(consoleA)).isEqualTo("attempt starts\nattempt starts\nattempt ends\n");
+            List<JsonNode> consoleB = RunsApi.console(http, b);
+            List<String> namesB = RunsApi.names(consoleB);
+            assertThat(namesB).endsWith("run.interrupted").doesNotContain("run.requeued");
+            CausalOrder.assertRunChannel(namesB);
+            assertThat(consoleA.stream().map(event -> event.get("id").asLong()).toList()).as("polling = durable log")
+                    .isEqualTo(TestServices.consoleLogIds(database, "private-run." + a));
+            assertThat(consoleB.stream().map(event -> event.get("id").asLong()).toList()).as("polling = durable log")
+                    .isEqualTo(TestServices.consoleLogIds(database, "private-run." + b));
         }
     }
 

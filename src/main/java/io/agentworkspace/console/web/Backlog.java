@@ -28,11 +28,20 @@ final class Backlog {
 
     /** @throws SlowSubscriber when the connection holds more than the limit */
     void check(long lastSentId) {
+        check(lastSentId, 0);
+    }
+
+    /**
+     * @param queuedBytes what the connection has queued before Netty's own buffer (an {@link Outbox})
+     * @throws SlowSubscriber when the connection holds more than the limit
+     */
+    void check(long lastSentId, long queuedBytes) {
         if (channel == null) {
             return;
         }
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        if (buffer != null && buffer.totalPendingWriteBytes() > limit) {
+        long pending = queuedBytes + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        if (pending > limit) {
             throw new SlowSubscriber(lastSentId);
         }
     }

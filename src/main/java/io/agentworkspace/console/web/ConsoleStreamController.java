@@ -4,15 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.core.io.buffer.DataBuffer;
+import io.netty.channel.Channel;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -34,20 +33,22 @@ import io.agentworkspace.console.TokenWatch;
 import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.web.ClientAddresses;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Server-Sent Events for one or several channels: {@code id:} is the log id, so a client that reconnects with
  * {@code Last-Event-ID} (or {@code last_event_id}) gets every later event exactly once. Each event's bytes are
- * encoded once and shared by every stream; Netty flushes whatever is pending at once.
+ * encoded once and shared by every stream, and written to the socket as they are (the response is not chunked).
  */
 @RestController
 class ConsoleStreamController {
 
     static final int MAX_CHANNELS = 50;
-    private static final String HEARTBEAT = ": heartbeat\n\n";
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ConsoleFeed feed;
     private final ChannelAccess access;
@@ -59,13 +60,13 @@ class ConsoleStreamController {
 
     ConsoleStreamController(ConsoleFeed feed, ChannelAccess access, TokenWatch tokens, ConsoleMetrics metrics,
                             ConsoleSettings settings, ConnectionLimits limits, ClientAddresses clients) {
-        this.limits = limits;
-        this.clients = clients;
         this.feed = feed;
         this.access = access;
         this.tokens = tokens;
         this.metrics = metrics;
         this.settings = settings;
+        this.limits = limits;
+        this.clients = clients;
     }
 
     @GetMapping("/api/console/stream")
@@ -89,8 +90,10 @@ class ConsoleStreamController {
                 : Cursors.parse(lastEventIdParameter, "last_event_id");
         Mono<Void> checked = cursor == null ? Mono.empty() : feed.check(channels, cursor).then();
         Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        Backlog backlog = new Backlog(nativeRequest instanceof Connection connection ? connection.channel() : null,
-                settings.subscriberPendingBytes(), settings.closeGrace());
+        if (!(nativeRequest instanceof Connection connection)) {
+            throw new IllegalStateException("the console's SSE streams need the Reactor Netty server");
+        }
+        Backlog backlog = new Backlog(connection.channel(), settings.subscriberPendingBytes(), settings.closeGrace());
         return checked.then(Mono.defer(() -> {
             ConnectionLimits.Place byToken = limits.forToken(caller.tokenId(), settings.maxConnectionsPerToken());
             ConnectionLimits.Place byAddress = byToken == null ? null
@@ -102,7 +105,7 @@ class ConsoleStreamController {
                 return Mono.error(RejectedCommand.tooManyAttempts("too-many-connections",
                         "This token or address holds as many console streams as it may; close one first.", 10));
             }
-            return write(exchange.getResponse(), channels, cursor, caller, backlog)
+            return write(exchange.getResponse(), channels, cursor, caller, backlog, connection.channel())
                     .doFinally(signal -> {
                         byToken.close();
                         byAddress.close();
@@ -110,57 +113,80 @@ class ConsoleStreamController {
         }));
     }
 
+    /**
+     * The stream's first message goes out with the headers (through the web server); every later one through the
+     * connection's {@link Outbox}, as the shared bytes each event was encoded to, one flush per batch. The response
+     * is not chunked: it ends with its connection.
+     */
     private Mono<Void> write(ServerHttpResponse response, Set<String> channels, @Nullable Long cursor,
-                             TokenPrincipal caller, Backlog backlog) {
+                             TokenPrincipal caller, Backlog backlog, Channel channel) {
         response.getHeaders().setContentType(new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8));
         response.getHeaders().setCacheControl("no-cache, no-store");
         response.getHeaders().set("X-Accel-Buffering", "no");
-        response.getHeaders().set(HttpHeaders.CONNECTION, "keep-alive");
+        if (ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse netty) {
+            netty.chunkedTransfer(false).keepAlive(false);
+        }
         DataBufferFactory buffers = response.bufferFactory();
+        Outbox outbox = new Outbox(channel, true);
         AtomicLong lastSent = new AtomicLong(cursor == null ? -1 : cursor);
-        AtomicBoolean revoked = new AtomicBoolean();
-
-        Flux<Object> heartbeats = Polling.every(settings.heartbeat(), () -> Mono.just(HEARTBEAT));
-        // encoded after the merge, so the last id written is the last one the response got: a merge drops what its
-        // queues hold when a slow subscriber's failure passes
-        Flux<DataBuffer> encoded = Flux.merge(feed.follow(channels, cursor, null).cast(Object.class), heartbeats)
-                .map(item -> {
-                    if (item instanceof ConsoleEvent event) {
-                        backlog.check(lastSent.get());
-                        metrics.delivered(ConsoleMetrics.Transport.SSE, event);
-                        lastSent.set(event.id());
-                        return buffers.wrap(event.sseFrame());
-                    }
-                    if (item instanceof ConsoleFeed.CursorReset reset) {
-                        return text(buffers, "event: reset\ndata: {\"channel\":\"" + reset.channel()
-                                + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n");
-                    }
-                    if (item instanceof ConsoleFeed.Started started) {
-                        lastSent.compareAndSet(-1, started.after());
-                        return text(buffers, "retry: " + settings.sseRetry().toMillis() + "\nid: " + started.after() + "\n\n");
-                    }
-                    return text(buffers, (String) item);
-                });
-        Mono<Void> tokenEnds = tokens.invalidation(caller.tokenId()).doOnSuccess(done -> revoked.set(true));
-
-        Flux<DataBuffer> body = encoded
-                .takeUntilOther(tokenEnds)
-                .takeUntilOther(feed.closing())
-                .concatWith(Mono.fromSupplier(() -> revoked.get()
-                        ? text(buffers, "event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":" + lastSent.get() + "}\n\n")
-                        : text(buffers, "")))
-                .onErrorResume(SlowSubscriber.class, slow -> {
-                    metrics.slowDisconnect(ConsoleMetrics.Transport.SSE);
-                    backlog.dropSoon();
-                    return Mono.just(text(buffers, "event: end\ndata: {\"reason\":\"slow-consumer\",\"lastEventId\":"
-                            + lastSent.get() + "}\n\n"));
-                })
-                .doOnSubscribe(subscription -> metrics.subscribed(ConsoleMetrics.Transport.SSE))
-                .doFinally(signal -> metrics.unsubscribed(ConsoleMetrics.Transport.SSE));
-        return response.writeWith(body);
+        AtomicLong start = new AtomicLong(cursor == null ? 0 : cursor);
+        Disposable.Composite running = Disposables.composite();
+        SseBody[] body = new SseBody[1];
+        body[0] = new SseBody(channel, outbox, () -> {
+            metrics.subscribed(ConsoleMetrics.Transport.SSE);
+            running.add(Polling.every(settings.heartbeat(), () -> Mono.just(HEARTBEAT))
+                    .subscribe(beat -> outbox.offer(beat)));
+            running.add(feed.follow(channels, cursor, null)
+                    .takeUntilOther(tokens.invalidation(caller.tokenId()).doOnSuccess(ended -> {
+                        outbox.offer(bytes("event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":"
+                                + lastSent.get() + "}\n\n"));
+                        finish(outbox, body[0]);
+                    }))
+                    .subscribe(item -> {
+                        if (item instanceof ConsoleEvent event) {
+                            backlog.check(lastSent.get(), outbox.queuedBytes());
+                            metrics.delivered(ConsoleMetrics.Transport.SSE, event);
+                            lastSent.set(event.id());
+                            outbox.offer(event.sseFrame(), event.id());
+                        } else if (item instanceof ConsoleFeed.CursorReset reset) {
+                            outbox.offer(bytes("event: reset\ndata: {\"channel\":\"" + reset.channel()
+                                    + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n"));
+                        } else if (item instanceof ConsoleFeed.Started started) {
+                            lastSent.compareAndSet(-1, started.after());
+                            start.set(started.after());
+                            body[0].first(buffers.wrap(bytes("retry: " + settings.sseRetry().toMillis() + "\nid: "
+                                    + started.after() + "\n\n")));
+                        }
+                    }, failure -> {
+                        if (failure instanceof SlowSubscriber) {
+                            metrics.slowDisconnect(ConsoleMetrics.Transport.SSE);
+                            backlog.dropSoon();
+                            // what was queued is dropped: the client resumes after the last event it was written
+                            outbox.dropThen(start.get(), written -> bytes("event: end\ndata: {\"reason\":"
+                                    + "\"slow-consumer\",\"lastEventId\":" + written + "}\n\n"), body[0]::complete);
+                        } else {
+                            finish(outbox, body[0]);
+                        }
+                        running.dispose();
+                    }, () -> finish(outbox, body[0])));
+        }, () -> {
+            outbox.drop();
+            running.dispose();
+        });
+        return response.writeWith(body[0]).doFinally(signal -> {
+            running.dispose();
+            metrics.unsubscribed(ConsoleMetrics.Transport.SSE);
+        });
     }
 
-    private static DataBuffer text(DataBufferFactory buffers, String text) {
-        return buffers.wrap(text.getBytes(StandardCharsets.UTF_8));
+    /** Ends the response once what is queued was written. */
+    private static void finish(Outbox outbox, SseBody body) {
+        outbox.close();
+        outbox.then(body::complete);
     }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
 }

@@ -1,81 +1,70 @@
 package io.agentworkspace.console.web;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.console.ChannelDirectory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
 /**
- * Who is in each presence channel, on this node: members by user id, each with the sockets it is there with. A
- * member is added on its first socket and removed with its last, and the others in the room are told each time.
+ * Presence channels on this node: which of its connections are in which presence channel, as which member. Who is
+ * in a channel is the {@link ChannelDirectory}'s (every node's members); a member's arrival or departure anywhere
+ * reaches every connection here in that channel but the member's own.
  */
 @Component
-class PresenceRooms {
+class PresenceRooms implements DisposableBean {
 
     record Member(String userId, JsonNode userInfo) {
     }
 
-    private static final class Room {
-        final Map<String, Member> members = new LinkedHashMap<>();
-        final Map<String, Set<PusherSocket>> socketsByUser = new LinkedHashMap<>();
+    private final ChannelDirectory directory;
+    private final Map<String, Map<PusherSocket, String>> rooms = new ConcurrentHashMap<>();
+    private final Disposable changes;
+
+    PresenceRooms(ChannelDirectory directory) {
+        this.directory = directory;
+        this.changes = directory.presenceChanges().subscribe(this::deliver);
     }
 
-    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
-
-    /** Joins and returns the room's members, the newcomer included. */
-    Map<String, Member> join(String channel, Member member, PusherSocket socket) {
-        Room room = rooms.computeIfAbsent(channel, c -> new Room());
-        Map<String, Member> snapshot;
-        Set<PusherSocket> others;
-        boolean first;
-        synchronized (room) {
-            Set<PusherSocket> sockets = room.socketsByUser.computeIfAbsent(member.userId(), u -> new java.util.HashSet<>());
-            first = sockets.isEmpty();
-            sockets.add(socket);
-            room.members.put(member.userId(), member);
-            snapshot = new LinkedHashMap<>(room.members);
-            others = everyoneBut(room, socket);
-        }
-        if (first) {
-            others.forEach(other -> other.memberAdded(channel, member));
-        }
-        return snapshot;
+    /** Joins; completes with the channel's members, the newcomer among them. */
+    Mono<Map<String, JsonNode>> join(String channel, Member member, PusherSocket socket) {
+        rooms.computeIfAbsent(channel, c -> new ConcurrentHashMap<>()).put(socket, member.userId());
+        return directory.joined(channel, member.userId(), member.userInfo());
     }
 
     void leave(String channel, String userId, PusherSocket socket) {
-        Room room = rooms.get(channel);
-        if (room == null) {
+        rooms.computeIfPresent(channel, (c, sockets) -> {
+            sockets.remove(socket);
+            return sockets.isEmpty() ? null : sockets;
+        });
+        directory.left(channel, userId).subscribe(null, failure -> { });
+    }
+
+    private void deliver(ChannelDirectory.PresenceChange change) {
+        Map<PusherSocket, String> sockets = rooms.get(change.channel());
+        if (sockets == null) {
             return;
         }
-        Set<PusherSocket> others;
-        boolean last;
-        synchronized (room) {
-            Set<PusherSocket> sockets = room.socketsByUser.get(userId);
-            if (sockets == null || !sockets.remove(socket)) {
-                return;
+        for (Map.Entry<PusherSocket, String> entry : Set.copyOf(sockets.entrySet())) {
+            if (entry.getValue().equals(change.userId())) {
+                continue;
             }
-            last = sockets.isEmpty();
-            if (last) {
-                room.socketsByUser.remove(userId);
-                room.members.remove(userId);
+            if (change.added()) {
+                entry.getKey().memberAdded(change.channel(), new Member(change.userId(), change.userInfo()));
+            } else {
+                entry.getKey().memberRemoved(change.channel(), change.userId());
             }
-            others = everyoneBut(room, socket);
-            if (room.members.isEmpty()) {
-                rooms.remove(channel, room);
-            }
-        }
-        if (last) {
-            others.forEach(other -> other.memberRemoved(channel, userId));
         }
     }
 
-    private static Set<PusherSocket> everyoneBut(Room room, PusherSocket socket) {
-        Set<PusherSocket> others = new java.util.HashSet<>();
-        room.socketsByUser.values().forEach(others::addAll);
-        others.remove(socket);
-        return others;
+    @Override
+    public void destroy() {
+        changes.dispose();
     }
 }

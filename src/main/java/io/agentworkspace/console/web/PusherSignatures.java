@@ -16,25 +16,47 @@ final class PusherSignatures {
 
     private static final HexFormat HEX = HexFormat.of();
 
+    /** A Mac and the secret it was initialized with, per thread: looking up and keying a Mac costs more than using it. */
+    private static final class KeyedMac {
+        final Mac mac;
+        String secret;
+
+        KeyedMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<KeyedMac> MACS = ThreadLocal.withInitial(KeyedMac::new);
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private PusherSignatures() {
     }
 
     static String hmac(String secret, String text) {
+        KeyedMac keyed = MACS.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HEX.formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            if (!secret.equals(keyed.secret)) {
+                keyed.mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                keyed.secret = secret;
+            }
+            return HEX.formatHex(keyed.mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static String md5(byte[] body) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("MD5").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HEX.formatHex(MD5.get().digest(body));
     }
 
     /** {@code key:hex(HMAC(secret, socketId:channel[:channelData]))}, what a private or presence subscribe carries. */

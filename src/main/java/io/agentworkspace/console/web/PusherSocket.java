@@ -25,11 +25,11 @@ import io.agentworkspace.console.CursorInFuture;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
- * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, merged with the control
- * frames (pong, errors, presence) into the connection's single bounded outbound stream.
+ * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, and its control frames
+ * (pong, errors, presence), all written through the connection's {@link Outbox} as whole WebSocket frames: an
+ * event's frame is encoded once for every connection, and a connection flushes once per batch of events.
  */
 final class PusherSocket {
 
@@ -37,38 +37,47 @@ final class PusherSocket {
     /** Pusher's "over connection quota" code. */
     static final int OVER_QUOTA = 4004;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT = Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
 
-    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member) {
+    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member,
+                              Set<String> knownMembers) {
     }
 
     private final String socketId;
     private final WebSocketSession session;
-    @Nullable
     private final Channel channel;
     private final PusherSocketHandler.Context context;
-    private final Sinks.Many<WebSocketMessage> control = Sinks.many().unicast()
-            .onBackpressureBuffer(Queues.<WebSocketMessage>get(1024).get());
-    private final Sinks.Many<Flux<WebSocketMessage>> streams = Sinks.many().unicast().onBackpressureBuffer();
+    private final Outbox outbox;
+    private final java.util.function.Consumer<Throwable> failed;
     private final Map<String, Subscribed> subscriptions = new ConcurrentHashMap<>();
     /** The token each token-bound channel was authorized with; guarded by {@code this}, as is {@link #tokenPlaces}. */
     private final Map<String, String> channelTokens = new java.util.HashMap<>();
     /** A place in each bound token's connection quota, held while any channel of this connection is bound to it. */
     private final Map<String, ConnectionLimits.Place> tokenPlaces = new java.util.HashMap<>();
     private final Backlog backlog;
+    private final Set<String> users = ConcurrentHashMap.newKeySet();
+    private final ClientEventAllowance clientEvents;
     private volatile long lastSentId;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean pinged;
     private volatile boolean closed;
 
-    PusherSocket(String socketId, WebSocketSession session, @Nullable Channel channel,
-                 PusherSocketHandler.Context context) {
+    /** @param failed told when a subscription fails (a slow subscriber, a server error): the handler cuts it off */
+    PusherSocket(String socketId, WebSocketSession session, Channel channel, PusherSocketHandler.Context context,
+                 java.util.function.Consumer<Throwable> failed) {
         this.socketId = socketId;
         this.session = session;
         this.channel = channel;
         this.context = context;
+        this.outbox = new Outbox(channel);
+        this.failed = failed;
         this.backlog = new Backlog(channel, context.settings().subscriberPendingBytes(),
                 context.settings().closeGrace());
+        this.clientEvents = new ClientEventAllowance(context.settings().clientEvents().perSecond());
+    }
+
+    /** The users this connection is known to act for: presence members and the tokens of its subscriptions. */
+    boolean actsFor(String userId) {
+        return users.contains(userId);
     }
 
     /** The id of the last event handed to the connection, 0 before any. */
@@ -76,7 +85,6 @@ final class PusherSocket {
         return lastSentId;
     }
 
-    @Nullable
     Channel channel() {
         return channel;
     }
@@ -87,10 +95,6 @@ final class PusherSocket {
 
     WebSocketSession session() {
         return session;
-    }
-
-    Flux<WebSocketMessage> outbound() {
-        return Flux.merge(control.asFlux(), streams.asFlux().flatMap(frames -> frames, context.settings().maxSubscriptionsPerConnection() + 1, 32));
     }
 
     void connected(long activityTimeoutSeconds) {
@@ -125,9 +129,52 @@ final class PusherSocket {
             case "pusher:pong" -> { }
             case "pusher:subscribe" -> subscribe(data);
             case "pusher:unsubscribe" -> unsubscribe(data.path("channel").asText(""));
-            default -> error(null, event.startsWith("client-")
-                    ? "Client events are not enabled on this server" : "Unsupported event " + abbreviate(event));
+            default -> {
+                if (event.startsWith("client-")) {
+                    clientEvent(event, frame);
+                } else {
+                    error(null, "Unsupported event " + abbreviate(event));
+                }
+            }
         }
+    }
+
+    /**
+     * A client event ({@code client-*}): on a private or presence channel this connection is subscribed to, when the
+     * installation allows them, at most {@code per-second} a second, at most {@code max-event-bytes} of data. It goes
+     * through the log like every event (durable, in order, on every transport and node), and never back to this
+     * connection.
+     */
+    private void clientEvent(String event, JsonNode frame) {
+        if (!context.settings().clientEvents().enabled()) {
+            error(null, "Client events are not enabled on this server");
+            return;
+        }
+        String channel = frame.path("channel").isTextual() ? frame.path("channel").textValue() : "";
+        if (!ConsoleChannels.isValid(channel) || !ConsoleChannels.needsAuthorization(channel)) {
+            error(null, "Client event rejected - only supported on private and presence channels");
+            return;
+        }
+        if (!subscriptions.containsKey(channel)) {
+            error(null, "Client event rejected - not subscribed to " + channel);
+            return;
+        }
+        if (!clientEvents.take(System.nanoTime())) {
+            error(4301, "Client event rejected due to rate limit");
+            return;
+        }
+        JsonNode data = frame.get("data");
+        String text = data == null || data.isNull() ? "{}" : data.isTextual() ? data.textValue() : data.toString();
+        if (event.length() > 200 || text.length() > context.settings().maxEventBytes()
+                || text.getBytes(StandardCharsets.UTF_8).length > context.settings().maxEventBytes()) {
+            error(null, "Client event rejected - the event name must be at most 200 characters and its data at most "
+                    + context.settings().maxEventBytes() + " bytes");
+            return;
+        }
+        context.console().publishText(channel, event, text, PusherJson.isJson(text), socketId)
+                .subscribe(null, failure -> error(null, "Client event not delivered: "
+                        + (failure instanceof io.agentworkspace.infrastructure.RejectedCommand
+                        ? failure.getMessage() : "the console is unavailable, retry shortly")));
     }
 
     private void subscribe(JsonNode data) {
@@ -183,17 +230,30 @@ final class PusherSocket {
                     + " it may (agent.console.max-connections-per-token); close one first");
             return;
         }
+        if (tokenId != null) {
+            users.add(tokenId);
+        }
+        if (member != null) {
+            users.add(member.userId());
+        }
         start(channel, since, tokenId, member);
     }
 
     private void start(String channel, @Nullable Long since, @Nullable String tokenId,
                        @Nullable PresenceRooms.Member member) {
         Sinks.Empty<Void> stop = Sinks.empty();
-        subscriptions.put(channel, new Subscribed(channel, stop, member));
-        Map<String, PresenceRooms.Member> present = member == null ? null : context.presence().join(channel, member, this);
+        Subscribed subscribed = new Subscribed(channel, stop, member, ConcurrentHashMap.newKeySet());
+        subscriptions.put(channel, subscribed);
+        Mono<Map<String, JsonNode>> present = member == null ? Mono.just(Map.of())
+                : context.presence().join(channel, member, this).onErrorResume(failure -> {
+                    dropSubscription(channel);
+                    error(null, "Presence is unavailable for " + channel + "; subscribe again shortly");
+                    return Mono.empty();
+                });
         AtomicBoolean authorizationEnded = new AtomicBoolean();
-        Flux<WebSocketMessage> frames = context.feed().follow(Set.of(channel), since, socketId)
-                .map(item -> toFrame(channel, item, present))
+        Flux<byte[]> frames = present.flatMapMany(members -> context.feed()
+                        .follow(Set.of(channel), since, socketId)
+                        .map(item -> toFrame(subscribed, item, member == null ? null : members)))
                 .onErrorResume(CursorInFuture.class, future -> {
                     dropSubscription(channel);
                     return Mono.just(errorFrame(null, "Cannot resume " + channel + ": cursor " + since
@@ -213,29 +273,29 @@ final class PusherSocket {
                                 .concatWith(Mono.fromRunnable(this::closeIfNothingAuthorized));
                     }));
         }
-        frames = frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
-                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS));
-        streams.emitNext(frames, RETRY_CONCURRENT);
+        frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
+                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS))
+                .subscribe(this::send, failed);
     }
 
-    private WebSocketMessage toFrame(String channel, ConsoleFeed.Item item,
-                                     @Nullable Map<String, PresenceRooms.Member> present) {
+    private byte[] toFrame(Subscribed subscribed, ConsoleFeed.Item item, @Nullable Map<String, JsonNode> present) {
+        String channel = subscribed.channel();
         if (item instanceof ConsoleEvent event) {
-            backlog.check(lastSentId);
+            backlog.check(lastSentId, outbox.queuedBytes());
             lastSentId = event.id();
             context.metrics().delivered(ConsoleMetrics.Transport.WS, event);
-            return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(event.pusherFrame()));
+            return event.webSocketFrame();
         }
         if (item instanceof ConsoleFeed.CursorReset reset) {
             return frame("console:reset", channel, "{\"missedThrough\":" + reset.missedThrough() + "}");
         }
         ObjectNode data = JSON.createObjectNode();
         if (present != null) {
+            subscribed.knownMembers().addAll(present.keySet());
             ObjectNode presence = data.putObject("presence");
             presence.putArray("ids").addAll(present.keySet().stream().map(JSON.getNodeFactory()::textNode).toList());
             ObjectNode hash = presence.putObject("hash");
-            present.values().forEach(member -> hash.set(member.userId(), member.userInfo().isMissingNode()
-                    ? JSON.nullNode() : member.userInfo()));
+            present.forEach((userId, info) -> hash.set(userId, info.isMissingNode() ? JSON.nullNode() : info));
             presence.put("count", present.size());
         }
         data.put("_seq", ((ConsoleFeed.Started) item).after());
@@ -282,15 +342,24 @@ final class PusherSocket {
         }
     }
 
+    /** Another member arrived (anywhere); told once per member, as pusher-js expects. */
     void memberAdded(String channel, PresenceRooms.Member member) {
+        Subscribed subscribed = subscriptions.get(channel);
+        if (subscribed == null || !subscribed.knownMembers().add(member.userId())) {
+            return;
+        }
         ObjectNode data = JSON.createObjectNode().put("user_id", member.userId());
-        if (!member.userInfo().isMissingNode()) {
+        if (!member.userInfo().isMissingNode() && !member.userInfo().isNull()) {
             data.set("user_info", member.userInfo());
         }
         send(frame("pusher_internal:member_added", channel, data.toString()));
     }
 
     void memberRemoved(String channel, String userId) {
+        Subscribed subscribed = subscriptions.get(channel);
+        if (subscribed == null || !subscribed.knownMembers().remove(userId)) {
+            return;
+        }
         send(frame("pusher_internal:member_removed", channel, JSON.createObjectNode().put("user_id", userId).toString()));
     }
 
@@ -324,8 +393,7 @@ final class PusherSocket {
         tokenPlaces.values().forEach(ConnectionLimits.Place::close);
         tokenPlaces.clear();
         channelTokens.clear();
-        control.emitComplete(RETRY_CONCURRENT);
-        streams.emitComplete(RETRY_CONCURRENT);
+        outbox.close();
         return true;
     }
 
@@ -335,22 +403,38 @@ final class PusherSocket {
      */
     private void closeIfNothingAuthorized() {
         if (subscriptions.isEmpty() && closeAll()) {
-            PusherSocketHandler.close(session, channel, new CloseStatus(UNAUTHORIZED,
-                    "Unauthorized: the token of this connection was revoked or expired")).subscribe();
+            closeAfterQueued(new CloseStatus(UNAUTHORIZED,
+                    "Unauthorized: the token of this connection was revoked or expired"));
         }
+    }
+
+    /** Sends the close frame after the frames already queued (an error that explains it, say). */
+    void closeAfterQueued(CloseStatus status) {
+        outbox.then(() -> PusherSocketHandler.close(session, channel, status).subscribe());
+    }
+
+    /** A slow subscriber's queued frames are dropped: it resumes from the last id it received. */
+    void dropQueued() {
+        outbox.drop();
     }
 
     void error(@Nullable Integer code, String message) {
         send(errorFrame(code, message));
     }
 
-    private void send(WebSocketMessage frame) {
-        if (!closed) {
-            control.emitNext(frame, RETRY_CONCURRENT);
+    private void send(byte[] frame) {
+        if (closed) {
+            return;
         }
+        if (outbox.queuedBytes() > context.settings().subscriberPendingBytes()) {
+            // a client that sends but does not read (pings, refused frames) is cut off like a slow subscriber
+            failed.accept(new io.agentworkspace.console.SlowSubscriber(lastSentId));
+            return;
+        }
+        outbox.offer(frame);
     }
 
-    private WebSocketMessage errorFrame(@Nullable Integer code, String message) {
+    private byte[] errorFrame(@Nullable Integer code, String message) {
         ObjectNode data = JSON.createObjectNode().put("message", message);
         if (code == null) {
             data.putNull("code");
@@ -360,7 +444,7 @@ final class PusherSocket {
         return text("{\"event\":\"pusher:error\",\"data\":" + data + "}");
     }
 
-    private WebSocketMessage frame(String event, @Nullable String channel, String data) {
+    private byte[] frame(String event, @Nullable String channel, String data) {
         ObjectNode frame = JSON.createObjectNode().put("event", event);
         if (channel != null) {
             frame.put("channel", channel);
@@ -369,9 +453,8 @@ final class PusherSocket {
         return text(frame.toString());
     }
 
-    private WebSocketMessage text(String json) {
-        return new WebSocketMessage(WebSocketMessage.Type.TEXT,
-                session.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8)));
+    private static byte[] text(String json) {
+        return io.agentworkspace.console.WebSocketFrames.text(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Pusher clients send {@code data} as an object; some send it as a JSON string. */

@@ -20,6 +20,8 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import io.agentworkspace.console.ChannelDirectory;
+import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.console.ConsoleMetrics;
 import io.agentworkspace.console.ConsoleSettings;
@@ -39,8 +41,8 @@ import reactor.core.publisher.Mono;
 @Component
 class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, DisposableBean {
 
-    record Context(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                   PresenceRooms presence, ConsoleSettings settings, ConnectionLimits limits) {
+    record Context(ConsoleFeed feed, ConsoleEventService console, PusherCredentials credentials, TokenWatch tokens,
+                   ConsoleMetrics metrics, PresenceRooms presence, ConsoleSettings settings, ConnectionLimits limits) {
     }
 
     static final int SLOW_CONSUMER = 4100;
@@ -51,12 +53,28 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     private final ConsoleSettings settings;
     private final Set<PusherSocket> sockets = ConcurrentHashMap.newKeySet();
     private final Disposable idleChecks;
+    private final Disposable terminations;
 
-    PusherSocketHandler(ConsoleFeed feed, PusherCredentials credentials, TokenWatch tokens, ConsoleMetrics metrics,
-                        PresenceRooms presence, ConsoleSettings settings, ConnectionLimits limits) {
-        this.context = new Context(feed, credentials, tokens, metrics, presence, settings, limits);
+    PusherSocketHandler(ConsoleFeed feed, ConsoleEventService console, PusherCredentials credentials,
+                        TokenWatch tokens, ConsoleMetrics metrics, PresenceRooms presence, ConsoleSettings settings,
+                        ChannelDirectory directory, ConnectionLimits limits) {
+        this.context = new Context(feed, console, credentials, tokens, metrics, presence, settings, limits);
         this.settings = settings;
         this.idleChecks = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> checkIdle());
+        this.terminations = directory.terminations().subscribe(this::terminate);
+    }
+
+    /**
+     * {@code POST /apps/{id}/users/{userId}/terminate_connections}, on whichever node: every connection acting for
+     * the user (as a presence member or with a subscription bound to that token) is closed with 4009, on which
+     * pusher-js does not reconnect.
+     */
+    private void terminate(String userId) {
+        for (PusherSocket socket : sockets) {
+            if (socket.actsFor(userId) && socket.closeAll()) {
+                socket.closeAfterQueued(new CloseStatus(PusherSocket.UNAUTHORIZED, "Connection terminated by the server"));
+            }
+        }
     }
 
     @Override
@@ -79,20 +97,23 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
         if (!protocol.equals("7")) {
             return refuse(session, channel, 4007, "Unsupported protocol version " + abbreviate(protocol));
         }
-        PusherSocket socket = new PusherSocket(newSocketId(), session, channel, context);
+        if (channel == null) {
+            return refuse(session, null, 4200, "This server cannot hold the connection; reconnect");
+        }
+        PusherSocket[] created = new PusherSocket[1];
+        PusherSocket socket = new PusherSocket(newSocketId(), session, channel, context,
+                failure -> cutOff(created[0], failure).subscribe());
+        created[0] = socket;
         sockets.add(socket);
         socket.connected(settings.activityTimeout().toSeconds());
-        Mono<Void> input = session.receive()
+        // everything the connection sends goes through its outbox; this only reads, until the client goes away
+        return session.receive()
                 .doOnNext(socket::onMessage)
-                .doFinally(signal -> socket.closeAll())
-                .then();
-        // the cut-off must not wait for the failure to pass through a write queue the client is not draining
-        Mono<Void> output = session.send(socket.outbound().doOnError(failure -> cutOff(socket, failure).subscribe()))
-                .onErrorResume(failure -> Mono.empty());
-        return Mono.when(input, output).doFinally(signal -> {
-            sockets.remove(socket);
-            socket.closeAll();
-        });
+                .then()
+                .doFinally(signal -> {
+                    sockets.remove(socket);
+                    socket.closeAll();
+                });
     }
 
     private Mono<Void> cutOff(PusherSocket socket, Throwable failure) {
@@ -101,6 +122,7 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
         }
         if (failure instanceof SlowSubscriber || Exceptions.isOverflow(failure)) {
             // what the connection was handed, not what its subscription had queued: the queue is dropped unsent
+            socket.dropQueued();
             long lastId = socket.lastSentId();
             context.metrics().slowDisconnect(ConsoleMetrics.Transport.WS);
             return close(socket.session(), socket.channel(), new CloseStatus(SLOW_CONSUMER,
@@ -184,5 +206,6 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
     @Override
     public void destroy() {
         idleChecks.dispose();
+        terminations.dispose();
     }
 }

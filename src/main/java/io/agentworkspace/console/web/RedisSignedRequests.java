@@ -13,11 +13,12 @@ import io.agentworkspace.infrastructure.redis.RedisDatabase;
 import reactor.core.publisher.Mono;
 
 /**
- * Several nodes (the {@code mysql} profile): accepted signatures in the Redis cache database, so a request accepted
- * by one node is a replay on every other. {@code SET NX} with an absolute expiry: one atomic round trip.
+ * Several nodes ({@code agent.console.fanout=redis}, the {@code mysql} profile): accepted signatures in the Redis
+ * cache database, so a request accepted by one node is a replay on every other. {@code SET NX} with an absolute
+ * expiry: one atomic round trip.
  */
 @Component
-@ConditionalOnProperty(name = "agent.redis.enabled", havingValue = "true")
+@ConditionalOnProperty(name = "agent.console.fanout", havingValue = "redis")
 class RedisSignedRequests implements SignedRequests {
 
     private final RedisReactiveCommands<String, String> redis;

@@ -1,0 +1,327 @@
+package io.agentworkspace.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.GitRepositories;
+import io.agentworkspace.support.ProjectWorkspaces;
+import io.agentworkspace.support.RunningApp;
+import io.agentworkspace.support.TestServices;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Command-to-read-model latency of every projection (projections/*.json), on the production profile (MariaDB +
+ * Redis) with the service and the driver in one JVM. Each command's dispatch time is recorded by a dispatch
+ * interceptor on the command bus; each projection's processor records, by a handler interceptor, when the batch
+ * holding an event of that command has committed (read model and token together). Latency = commit - dispatch, per
+ * projection.
+ * <ul>
+ * <li>idle: one command at a time, 50 ms apart, of each kind that feeds a projection (issue a token, issue a
+ * pairing code, set a secret, register a project, start a run, take a snapshot, reindex a project): 30 per kind
+ * and round;</li>
+ * <li>load: {@code rate} commands/s (default 1000) for {@code seconds}: token, pairing and secret commands in turn
+ * on a fixed schedule (never waiting for answers), plus one project registration, one run and one snapshot per
+ * second so every projection is measured under the load.</li>
+ * </ul>
+ * A warm-up round, then {@code runs} rounds of each (median of the rounds' percentiles, spread of p99).
+ *
+ * The idle rounds run twice, in the same run: first with the processors on Axon's own re-poll of a quiet store
+ * ({@code agent.projections.wake-on-append=false}, the baseline), then woken on append (the default).
+ *
+ * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3]}
+ */
+public final class ReadModelLatencyBenchmark {
+
+    private static final List<String> PROJECTIONS = List.of("api-tokens", "pairings", "secrets", "projects", "runs",
+            "snapshots", "rag-index-runs");
+
+    /** Dispatch time of each command by its message id; an event's {@code traceId} names its command. */
+    private final Map<String, Long> dispatched = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
+    /** Latencies in microseconds per projection, for the current phase. */
+    private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // the baseline of the same run: Axon's own re-poll of a quiet store (every 500 ms), idle only
+        new ReadModelLatencyBenchmark().run(rate, seconds, runs, false);
+        new ReadModelLatencyBenchmark().run(rate, seconds, runs, true);
+    }
+
+    private void run(int rate, int seconds, int runs, boolean wake) throws Exception {
+        Path root = Files.createTempDirectory("read-model-bench");
+        Path origin = GitRepositories.withCommits(root.resolve("origin"), 1).path();
+        String database = TestServices.createDatabase();
+        try (RunningApp app = RunningApp.start(database, root.resolve("data"), Map.of(
+                "agent.rag.index-on-clone", false,
+                "agent.runs.queues.agents-default.concurrency", 8,
+                "agent.projections.wake-on-append", wake,
+                "logging.level.io.agentworkspace", "WARN"))) {
+            instrument(app);
+            WebTestClient http = app.http().mutate().responseTimeout(Duration.ofSeconds(60)).build();
+            String token = AdminToken.read(app.bean(DataDirectory.class).root());
+            int port = app.bean(org.springframework.core.env.Environment.class)
+                    .getRequiredProperty("local.server.port", Integer.class);
+            WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                    .defaultHeader("Authorization", "Bearer " + token)
+                    .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider
+                            .builder("read-model-bench").maxConnections(256).pendingAcquireMaxCount(-1).build())))
+                    .build();
+            String project = ProjectWorkspaces.registerAndClone(http, origin);
+            HostCpu meter = new HostCpu(HostCpu.mariaDbPid());
+            System.out.printf("%nCommand-to-read-model latency, processors %s: mysql profile (MariaDB + Redis), one "
+                    + "node, %d cores; idle: 30 commands per kind 50 ms apart; load: %d commands/s for %d s; %d rounds "
+                    + "after a warm-up%n", wake ? "woken on append" : "on Axon's 500 ms re-poll (baseline, idle only)",
+                    Runtime.getRuntime().availableProcessors(), rate, seconds, runs);
+
+            idle(http, project, origin);
+            List<Map<String, long[]>> idleRounds = new ArrayList<>();
+            HostCpu.Sample before = meter.sample();
+            for (int r = 0; r < runs; r++) {
+                idleRounds.add(idle(http, project, origin));
+            }
+            String idleCpu = HostCpu.describe(before, meter.sample());
+
+            List<Map<String, long[]>> loadRounds = new ArrayList<>();
+            List<Double> achieved = new ArrayList<>();
+            if (wake) {
+                load(client, http, project, origin, rate, Math.min(seconds, 10));
+            }
+            before = meter.sample();
+            for (int r = 0; wake && r < runs; r++) {
+                LoadResult result = load(client, http, project, origin, rate, seconds);
+                achieved.add(result.answeredPerSecond());
+                loadRounds.add(result.figures());
+            }
+            String loadCpu = HostCpu.describe(before, meter.sample());
+
+            System.out.println();
+            System.out.println("| projection | idle p50 ms | idle p99 ms | idle p99 min–max | idle events | load p50 ms "
+                    + "| load p99 ms | load p99 min–max | load events |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            for (String projection : PROJECTIONS) {
+                System.out.printf("| %s | %s | %s | %s | %d | %s | %s | %s | %d |%n", projection,
+                        median(idleRounds, projection, 0), median(idleRounds, projection, 1),
+                        spread(idleRounds, projection), count(idleRounds, projection),
+                        median(loadRounds, projection, 0), median(loadRounds, projection, 1),
+                        spread(loadRounds, projection), count(loadRounds, projection));
+            }
+            System.out.printf("%nidle: %s%nload: %s; commands/s achieved per round %s%n", idleCpu, loadCpu,
+                    achieved.stream().map(a -> String.format("%.0f", a)).toList());
+        }
+    }
+
+    private void instrument(RunningApp app) {
+        app.bean(CommandBus.class).registerDispatchInterceptor(commands -> (index, command) -> {
+            dispatched.put(command.getIdentifier(), System.nanoTime());
+            return command;
+        });
+        EventProcessingConfiguration processing = app.bean(EventProcessingConfiguration.class);
+        for (String projection : PROJECTIONS) {
+            MessageHandlerInterceptor<EventMessage<?>> interceptor = (unitOfWork, chain) -> {
+                Object trace = unitOfWork.getMessage().getMetaData().get("traceId");
+                Long sent = trace == null ? null : dispatched.get(trace.toString());
+                if (sent != null) {
+                    unitOfWork.afterCommit(committed -> latencies.computeIfAbsent(projection,
+                            p -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                            .add((System.nanoTime() - sent) / 1000));
+                }
+                return chain.proceed();
+            };
+            processing.eventProcessor(projection).orElseThrow(() -> new IllegalStateException("no processor "
+                    + projection)).registerHandlerInterceptor(interceptor);
+        }
+    }
+
+    /** One command at a time of each kind; returns p50/p99 (µs) and counts per projection. */
+    private Map<String, long[]> idle(WebTestClient http, String project, Path origin) throws Exception {
+        latencies.clear();
+        for (int i = 0; i < 30; i++) {
+            issueToken(http);
+            Thread.sleep(50);
+            issuePairing(http);
+            Thread.sleep(50);
+            setSecret(http);
+            Thread.sleep(50);
+            if (i % 3 == 0) {
+                register(http, origin);
+                Thread.sleep(50);
+            }
+            startRun(http, project);
+            Thread.sleep(50);
+            if (i % 3 == 0) {
+                snapshot(http, project);
+                Thread.sleep(50);
+                http.post().uri("/api/projects/" + project + "/rag/reindex").exchange().expectStatus().is2xxSuccessful();
+                Thread.sleep(50);
+            }
+        }
+        Thread.sleep(2000);
+        return figures();
+    }
+
+    /** The figures, and the rate at which commands were answered (all of them, over the time they took). */
+    private record LoadResult(Map<String, long[]> figures, double answeredPerSecond) {
+    }
+
+    /** {@code rate} commands/s on a fixed schedule for {@code seconds}. */
+    private LoadResult load(WebClient client, WebTestClient http, String project, Path origin, int rate,
+                            int seconds) throws Exception {
+        latencies.clear();
+        AtomicLong answered = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long total = (long) rate * seconds;
+        long t0 = System.nanoTime();
+        long nextSlow = t0;
+        for (long i = 0; i < total; i++) {
+            long due = t0 + i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            WebClient.RequestHeadersSpec<?> request = switch ((int) (i % 3)) {
+                case 0 -> client.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("name", "bench-" + i, "preset", "mobile"));
+                case 1 -> client.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("label", "bench-" + i));
+                default -> client.put().uri("/api/secrets/bench-" + i).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("value", "v" + i));
+            };
+            request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                            .map(body -> response.statusCode().value() + (response.statusCode().is2xxSuccessful() ? ""
+                                    : " " + body.replaceAll(".*\"type\":\"([^\"]*)\".*", "$1"))))
+                    .subscribe(outcome -> {
+                        if (outcome.startsWith("2")) {
+                            answered.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                            causes.computeIfAbsent(outcome.length() > 80 ? outcome.substring(0, 80) : outcome,
+                                    c -> new AtomicLong()).incrementAndGet();
+                        }
+                    }, error -> {
+                        failed.incrementAndGet();
+                        causes.computeIfAbsent(error.getClass().getSimpleName(), c -> new AtomicLong()).incrementAndGet();
+                    });
+            if (System.nanoTime() >= nextSlow) {
+                nextSlow += 1_000_000_000L;
+                Thread slow = new Thread(() -> {
+                    register(http, origin);
+                    startRun(http, project);
+                    snapshot(http, project);
+                }, "read-model-bench-slow");
+                slow.setDaemon(true);
+                slow.start();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (answered.get() + failed.get() < total && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        double answeredPerSecond = answered.get() / ((System.nanoTime() - t0) / 1e9);
+        Thread.sleep(3000);
+        if (failed.get() > 0) {
+            System.out.printf("  (%d of %d commands failed: %s)%n", failed.get(), total, causes);
+            causes.clear();
+        }
+        return new LoadResult(figures(), answeredPerSecond);
+    }
+
+    private Map<String, long[]> figures() {
+        Map<String, long[]> figures = new TreeMap<>();
+        latencies.forEach((projection, list) -> {
+            long[] sorted;
+            synchronized (list) {
+                sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            if (sorted.length > 0) {
+                figures.put(projection, new long[] {percentile(sorted, 50), percentile(sorted, 99), sorted.length});
+            }
+        });
+        dispatched.clear();
+        return figures;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String median(List<Map<String, long[]>> rounds, String projection, int index) {
+        double[] values = rounds.stream().filter(r -> r.containsKey(projection))
+                .mapToDouble(r -> r.get(projection)[index] / 1000.0).sorted().toArray();
+        return values.length == 0 ? "–" : String.format("%.1f", values[values.length / 2]);
+    }
+
+    private static String spread(List<Map<String, long[]>> rounds, String projection) {
+        double[] values = rounds.stream().filter(r -> r.containsKey(projection))
+                .mapToDouble(r -> r.get(projection)[1] / 1000.0).sorted().toArray();
+        return values.length == 0 ? "–" : String.format("%.1f–%.1f", values[0], values[values.length - 1]);
+    }
+
+    private static long count(List<Map<String, long[]>> rounds, String projection) {
+        return rounds.stream().filter(r -> r.containsKey(projection)).mapToLong(r -> r.get(projection)[2]).sum();
+    }
+
+    private static void issueToken(WebTestClient http) {
+        http.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "idle-" + UUID.randomUUID(), "preset", "mobile"))
+                .exchange().expectStatus().is2xxSuccessful();
+    }
+
+    private static void issuePairing(WebTestClient http) {
+        http.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("label", "idle"))
+                .exchange().expectStatus().is2xxSuccessful();
+    }
+
+    private static void setSecret(WebTestClient http) {
+        http.put().uri("/api/secrets/idle-" + UUID.randomUUID().toString().substring(0, 8))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("value", "v"))
+                .exchange().expectStatus().is2xxSuccessful();
+    }
+
+    private static void register(WebTestClient http, Path origin) {
+        http.post().uri("/api/projects").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "bench-" + UUID.randomUUID(), "localPath", origin.toString()))
+                .exchange().expectStatus().isAccepted();
+    }
+
+    private static void startRun(WebTestClient http, String project) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("projectId", project);
+        body.put("queue", "agents-default");
+        body.put("provider", "script");
+        body.put("model", "script");
+        body.put("prompt", "say hi");
+        http.post().uri("/api/runs").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isAccepted().expectBody(JsonNode.class);
+    }
+
+    private static void snapshot(WebTestClient http, String project) {
+        http.post().uri("/api/projects/" + project + "/snapshots").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of()).exchange().expectStatus().isAccepted();
+    }
+}
