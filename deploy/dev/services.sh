@@ -32,6 +32,9 @@ install() {
   # the suite's real clients (pusher-js, eventsource) and the S3-compatible server are npm packages
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # promtool checks and unit-tests the alert rules (MonitoringIT); nginx is the proxy of the deploy test
+  command -v promtool >/dev/null || missing+=(prometheus)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || missing+=(openjdk-17-jdk-headless)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} (apt-get)"

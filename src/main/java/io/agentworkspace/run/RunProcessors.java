@@ -17,6 +17,13 @@ class RunProcessors {
         return ConsoleBridge.processor(RunConsoleBridge.PROCESSOR);
     }
 
+    /** The run counters count what this node records, as it records it. */
+    @Bean
+    ConfigurerModule runMetricsProcessor() {
+        return configurer -> configurer.eventProcessing(processing ->
+                processing.registerSubscribingEventProcessor(RunMetrics.PROCESSOR));
+    }
+
     /**
      * The runs read model drives dispatch (a queued run is taken from it), so its lag is in every run's queued ->
      * running latency. A pooled streaming processor at the head of the JDBC event store looks for new events every
