@@ -36,7 +36,8 @@ final class Commands {
 
     @Command(name = "ops", mixinStandardHelpOptions = true,
             description = "Operations on an Agent Workspace installation, with the service's own configuration.",
-            subcommands = {VerifyChain.class, Replay.class, Rebuild.class, Reindex.class, CreateAdminToken.class})
+            subcommands = {VerifyChain.class, Replay.class, Rebuild.class, Reindex.class, CreateAdminToken.class,
+                    RestoreDrill.class, BackupUpload.class})
     static final class Root implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;

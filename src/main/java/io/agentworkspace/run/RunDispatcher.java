@@ -274,6 +274,10 @@ class RunDispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (!settings.dispatchEnabled()) {
+            log.info("run dispatch is off in this process (agent.runs.dispatch-enabled=false)");
+            return;
+        }
         timers = Executors.newScheduledThreadPool(1, new CustomizableThreadFactory("run-timers-"));
         settings.queues().forEach((name, queue) -> executors.put(name,
                 Executors.newFixedThreadPool(queue.concurrency(), new CustomizableThreadFactory("run-" + name + "-"))));

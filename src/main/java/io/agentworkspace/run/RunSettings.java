@@ -15,6 +15,8 @@ import org.springframework.util.unit.DataSize;
  * Settings of runs ({@code agent.runs.*}); docs/configuration.md describes each.
  *
  * @param nodeId            this node's name in RunStarting; empty: generated once into {@code <data>/node-id}
+ * @param dispatchEnabled   whether this process takes and runs queued runs (and recovers its own); off in the
+ *                          ops command line and in a restore drill, which must never run an agent
  * @param pollInterval      how often dispatchers look for pending runs without being rung (other nodes' runs)
  * @param cancelPoll        how often a node looks for cancellations of its runs asked on other nodes
  * @param orphanCheck       how often runs of other nodes whose workspace lease is gone are interrupted
@@ -34,6 +36,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("agent.runs")
 record RunSettings(@DefaultValue("") String nodeId,
+                   @DefaultValue("true") boolean dispatchEnabled,
                    @DefaultValue("1s") Duration pollInterval,
                    @DefaultValue("500ms") Duration cancelPoll,
                    @DefaultValue("30s") Duration orphanCheck,

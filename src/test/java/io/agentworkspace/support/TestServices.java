@@ -90,6 +90,18 @@ public final class TestServices {
         return name;
     }
 
+    public static boolean databaseExists(String name) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(""), mariaDbUser(), mariaDbPassword());
+             var statement = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+            statement.setString(1, name);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() && rows.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB query failed: " + e.getMessage(), e);
+        }
+    }
+
     public static void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(""), mariaDbUser(), mariaDbPassword());
              Statement statement = connection.createStatement()) {
@@ -142,5 +154,25 @@ public final class TestServices {
             }
         }
         return ids;
+    }
+
+    /** One event of the durable console log: its id and name. */
+    public record ConsoleRow(long id, String name) {
+    }
+
+    /** The events of a console channel in the durable log of {@code database}, in id order. */
+    public static List<ConsoleRow> consoleEvents(String database, String channel) throws SQLException {
+        List<ConsoleRow> events = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), mariaDbUser(), mariaDbPassword());
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT id, event FROM console_events WHERE channel = ? ORDER BY id")) {
+            statement.setString(1, channel);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new ConsoleRow(rows.getLong(1), rows.getString(2)));
+                }
+            }
+        }
+        return events;
     }
 }
