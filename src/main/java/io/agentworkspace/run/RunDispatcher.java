@@ -241,10 +241,12 @@ class RunDispatcher implements SmartLifecycle {
                         log.info("draining: run {} is handed back to its queue", execution.runId);
                     }
                 }
-                if (!announced && !active.isEmpty()) {
+                long keptRunning = active.values().stream()
+                        .filter(execution -> !Run.REQUEUE.equals(execution.onInterrupt())).count();
+                if (!announced && keptRunning > 0) {
                     announced = true;
                     log.info("draining: waiting for {} run(s) that may not run twice (policy fail), up to {}",
-                            active.size(), drain.maxWait());
+                            keptRunning, drain.maxWait());
                 }
             }
             try {
