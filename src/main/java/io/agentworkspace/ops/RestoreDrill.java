@@ -85,12 +85,14 @@ final class RestoreDrill implements Callable<Integer> {
 
     private void verifyChain() {
         EventChain chain = ops.bean(EventChain.class);
+        long started = System.nanoTime();
         long linked = chain.catchUp();
         ChainVerification.Report report = ops.bean(ChainVerification.class).verify(List.of(), verified -> {
         });
         if (report.intact()) {
-            line("ok", "chain", "intact: %d events verified (%d linked by the drill), checkpoint %d:%s",
-                    report.verified(), linked, report.head().chainSeq(), report.head().hash());
+            line("ok", "chain", "intact: %d events verified (%d linked by the drill), checkpoint %d:%s, in %d ms",
+                    report.verified(), linked, report.head().chainSeq(), report.head().hash(),
+                    (System.nanoTime() - started) / 1_000_000);
         } else {
             ChainVerification.Break broken = report.firstBreak();
             line("FAIL", "chain", "broken at chain position %d: %s, event %s at position %s", broken.chainSeq(),
@@ -126,6 +128,7 @@ final class RestoreDrill implements Callable<Integer> {
                 line("skip", what, "not rebuildable without downtime yet (compared by checksum above)");
                 continue;
             }
+            long started = System.nanoTime();
             RebuildProgress progress = rebuilds.start(projection.name());
             while (progress.running()) {
                 Thread.sleep(100);
@@ -138,8 +141,9 @@ final class RestoreDrill implements Callable<Integer> {
             ReadModelChecksums.ReadModel rebuilt = checksums.readModel(projection);
             ReadModelChecksums.ReadModel before = live.readModels().get(projection.name());
             if (rebuilt.checksum().equals(before.checksum())) {
-                line("ok", what, "rebuilt from %d events: %d rows, equal to the restored model (sha256 %s)",
-                        progress.processed(), rebuilt.rows(), abbreviate(rebuilt.checksum()));
+                line("ok", what, "rebuilt from %d events: %d rows, equal to the restored model (sha256 %s), in %d ms",
+                        progress.processed(), rebuilt.rows(), abbreviate(rebuilt.checksum()),
+                        (System.nanoTime() - started) / 1_000_000);
             } else {
                 line("FAIL", what, "rebuilt from %d events: %d rows, sha256 %s; the restored model has %d rows, "
                                 + "sha256 %s", progress.processed(), rebuilt.rows(), abbreviate(rebuilt.checksum()),

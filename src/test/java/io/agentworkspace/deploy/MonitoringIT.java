@@ -24,16 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.agentworkspace.support.MySqlProfile;
-import io.agentworkspace.support.TestServices;
+import io.agentworkspace.support.ProductionProfileContext;
 
 /**
  * The dashboards and alerts in deploy/ hold: the alert rules pass {@code promtool check rules} and their unit tests
@@ -41,10 +35,7 @@ import io.agentworkspace.support.TestServices;
  * checks them as recording rules); and every metric a query or a rule names is one this service exports, read from
  * a live {@code /actuator/prometheus} of the production profiles (mysql + kafka).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureObservability
-@ActiveProfiles({"mysql", "kafka"})
-class MonitoringIT {
+class MonitoringIT extends ProductionProfileContext {
 
     private static final Path RULES = Path.of("deploy/prometheus/agent-workspace.rules.yml");
     private static final Path RULE_TESTS = Path.of("deploy/prometheus/agent-workspace.rules.test.yml");
@@ -52,12 +43,6 @@ class MonitoringIT {
     private static final Set<String> PROMQL_WORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without",
             "on", "ignoring", "group_left", "group_right", "inf", "nan", "Inf", "NaN");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-
-    @DynamicPropertySource
-    static void services(DynamicPropertyRegistry registry) throws Exception {
-        MySqlProfile.register(registry, TestServices.createDatabase(), Files.createTempDirectory("agent-monitoring-it"));
-        MySqlProfile.registerKafka(registry);
-    }
 
     @Autowired
     Environment environment;

@@ -23,14 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * (request i at t0 + i/rate, never sleep-after-send). Every answer that is not 2xx and every request that got no
  * answer is a failure, kept with what happened; counts are per phase ({@link #phase}).
  */
-final class RequestLoad implements AutoCloseable {
+public final class RequestLoad implements AutoCloseable {
 
-    record Failure(String phase, String request, String what, long atMillis) {
+    public record Failure(String phase, String request, String what, long atMillis) {
     }
 
     /** @param sent requests sent; @param ok 2xx answers; @param seconds how long the phase lasted */
-    record Phase(String name, long sent, long ok, List<Failure> failures, double seconds) {
-        double rate() {
+    public record Phase(String name, long sent, long ok, List<Failure> failures, double seconds) {
+        public double rate() {
             return seconds <= 0 ? 0 : sent / seconds;
         }
     }
@@ -55,7 +55,7 @@ final class RequestLoad implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong counter = new AtomicLong();
 
-    RequestLoad(String base, String token, String submitProject, int submitEvery) {
+    public RequestLoad(String base, String token, String submitProject, int submitEvery) {
         this.base = base;
         this.token = token;
         this.submitProject = submitProject;
@@ -65,32 +65,32 @@ final class RequestLoad implements AutoCloseable {
         phaseStarted.put("start", System.currentTimeMillis());
     }
 
-    void start(int perSecond) {
+    public void start(int perSecond) {
         long periodNanos = 1_000_000_000L / perSecond;
         pacer.scheduleAtFixedRate(this::send, 0, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Starts counting into a new phase (the previous one ends now). */
-    void phase(String name) {
+    public void phase(String name) {
         long now = System.currentTimeMillis();
         phaseEnded.put(phase.get(), now);
         phaseStarted.put(name, now);
         phase.set(name);
     }
 
-    Phase report(String name) {
+    public Phase report(String name) {
         long started = phaseStarted.getOrDefault(name, 0L);
         long ended = phaseEnded.getOrDefault(name, System.currentTimeMillis());
         return new Phase(name, sent.getOrDefault(name, new AtomicLong()).get(), ok.getOrDefault(name, new AtomicLong()).get(),
                 failures.stream().filter(failure -> failure.phase().equals(name)).toList(), (ended - started) / 1000.0);
     }
 
-    List<Failure> failures() {
+    public List<Failure> failures() {
         return List.copyOf(failures);
     }
 
     /** Requests not sent because 200 were still waiting for an answer (the client would have queued them). */
-    long skipped() {
+    public long skipped() {
         return skipped.get();
     }
 

@@ -142,18 +142,7 @@ public final class TestServices {
 
     /** The ids of a console channel's events in the durable log of {@code database}, in order. */
     public static List<Long> consoleLogIds(String database, String channel) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), mariaDbUser(), mariaDbPassword());
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
-            statement.setString(1, channel);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-        }
-        return ids;
+        return new ArrayList<>(consoleEvents(database, channel).stream().map(ConsoleRow::id).toList());
     }
 
     /** One event of the durable console log: its id and name. */
