@@ -37,8 +37,8 @@ public final class DeployBenchmark {
             String project = registerProject(rig);
             System.out.printf("Deploy benchmark: %d deploys under %d requests/s through nginx (1 in 50 a run submission)%n",
                     deploys, rate);
-            System.out.println("| deploy | ready s | serving s | switch s | old gone s | requests/s | requests | failed | host |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| deploy | ready s | serving s | switch s | old gone s | requests/s | requests | failed | slowest ms | host |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             List<double[]> figures = new ArrayList<>();
             HostCpu cpu = new HostCpu(null);
             try (RequestLoad load = new RequestLoad(rig.proxyUrl(), rig.adminToken(), project, 50)) {
@@ -59,8 +59,9 @@ public final class DeployBenchmark {
                             Double.parseDouble(timings.group(3)), Double.parseDouble(timings.group(4)), phase.rate(),
                             phase.sent(), phase.failures().size()};
                     figures.add(row);
-                    System.out.printf("| %d | %.1f | %.1f | %.1f | %.1f | %.0f | %d | %d | %s, load %s |%n", i, row[0], row[1],
-                            row[2], row[3], row[4], phase.sent(), phase.failures().size(), HostCpu.describe(before, after),
+                    System.out.printf("| %d | %.1f | %.1f | %.1f | %.1f | %.0f | %d | %d | %d | %s, load %s |%n", i, row[0],
+                            row[1], row[2], row[3], row[4], phase.sent(), phase.failures().size(), phase.slowestMillis(),
+                            HostCpu.describe(before, after),
                             Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                     phase.failures().stream().limit(5).forEach(failure -> System.out.println("  failed: " + failure));
                     Thread.sleep(10_000);

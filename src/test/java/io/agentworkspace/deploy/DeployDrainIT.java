@@ -29,7 +29,7 @@ import io.agentworkspace.support.TestServices;
 /**
  * Zero-downtime deploys for real: two instance slots of the packaged service on MariaDB + Redis behind a real
  * nginx, switched by deploy/release.sh. While a client sends 100 requests/s (reads and run submissions) and two
- * 20 s runs stream to pusher-js and eventsource subscribers, a new release goes live: no request fails, both runs
+ * 45 s runs stream to pusher-js and eventsource subscribers, a new release goes live: no request fails, both runs
  * started before the deploy succeed (the one whose policy is fail finishes on the draining instance; the one whose
  * policy is requeue outlives the drain's grace, is handed back with a "deploy drain" event and succeeds on the new
  * instance), and every subscriber gets every console event of both runs exactly once, in order. Then a release that
@@ -39,8 +39,13 @@ import io.agentworkspace.support.TestServices;
 class DeployDrainIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TWENTY_SECONDS = "say run starts\nsleep 5000\nsay a quarter\nsleep 5000\nsay half\n"
-            + "sleep 5000\nsay three quarters\nsleep 5000\nsay run ends";
+    /**
+     * 45 s of output, a line every 3 s: long enough to be running when the old instance drains however long this
+     * machine takes to get the subscribers connected (the drain comes a few seconds after the gate opens).
+     */
+    private static final String RUN_SCRIPT = "say run starts\n" + java.util.stream.IntStream.rangeClosed(1, 15)
+            .mapToObj(step -> "sleep 3000\nsay step " + step + " of 15").collect(java.util.stream.Collectors.joining("\n"))
+            + "\nsay run ends";
 
     @Test
     void aReleaseGoesLiveWithoutAFailedRequestAndRunsAndConsolesCarryOn() throws Exception {
@@ -82,6 +87,9 @@ class DeployDrainIT {
                     awaitRunning(http, mustFinish);
                     awaitRunning(http, handedOver);
                     Thread.sleep(2000);
+                    assertThat(List.of(get(http, "/api/runs/" + mustFinish).path("state").asText(),
+                            get(http, "/api/runs/" + handedOver).path("state").asText()))
+                            .as("both runs still run when the switch and the drain begin").containsOnly("running");
                     Files.createFile(gate);
                     Scripts.Result deploy = deploying.get(15, TimeUnit.MINUTES);
                     load.phase("after-deploy");
@@ -166,10 +174,11 @@ class DeployDrainIT {
 
                 for (String phase : List.of("start", "deploy", "after-deploy", "failed-release", "rollback", "end")) {
                     RequestLoad.Phase figures = load.report(phase);
-                    System.out.printf("requests %-14s %6d sent in %5.1f s (%5.1f/s), %6d ok, %d failed%n", phase,
-                            figures.sent(), figures.seconds(), figures.rate(), figures.ok(), figures.failures().size());
+                    System.out.printf("requests %-14s %6d sent in %5.1f s (%5.1f/s), %6d ok, %d failed, slowest %d ms%n",
+                            phase, figures.sent(), figures.seconds(), figures.rate(), figures.ok(), figures.failures().size(),
+                            figures.slowestMillis());
                 }
-                System.out.printf("requests not sent because 200 still waited for an answer: %d%n", load.skipped());
+                System.out.printf("requests not sent because 5000 still waited for an answer: %d%n", load.skipped());
                 assertThat(load.failures()).as("failed requests").isEmpty();
                 assertThat(load.skipped()).as("requests not sent because too many waited").isZero();
                 // the client is paced at 100/s; while a new JVM starts on this shared 2-vCPU machine the pacer itself
@@ -183,7 +192,7 @@ class DeployDrainIT {
     private static String startRun(WebTestClient http, String projectId, String queue) {
         return http.post().uri("/api/runs").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("projectId", projectId, "queue", queue, "provider", "script", "model", "script",
-                        "prompt", TWENTY_SECONDS))
+                        "prompt", RUN_SCRIPT))
                 .exchange().expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody()
                 .get("id").asText();
     }

@@ -28,8 +28,13 @@ public final class RequestLoad implements AutoCloseable {
     public record Failure(String phase, String request, String what, long atMillis) {
     }
 
-    /** @param sent requests sent; @param ok 2xx answers; @param seconds how long the phase lasted */
-    public record Phase(String name, long sent, long ok, List<Failure> failures, double seconds) {
+    /**
+     * @param sent         requests sent
+     * @param ok           2xx answers
+     * @param seconds      how long the phase lasted
+     * @param slowestMillis the longest a request of the phase waited for its answer, from when it was due
+     */
+    public record Phase(String name, long sent, long ok, List<Failure> failures, double seconds, long slowestMillis) {
         public double rate() {
             return seconds <= 0 ? 0 : sent / seconds;
         }
@@ -50,6 +55,7 @@ public final class RequestLoad implements AutoCloseable {
     private final Map<String, AtomicLong> ok = new ConcurrentHashMap<>();
     private final Map<String, Long> phaseStarted = new ConcurrentHashMap<>();
     private final Map<String, Long> phaseEnded = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> slowest = new ConcurrentHashMap<>();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong skipped = new AtomicLong();
@@ -82,20 +88,21 @@ public final class RequestLoad implements AutoCloseable {
         long started = phaseStarted.getOrDefault(name, 0L);
         long ended = phaseEnded.getOrDefault(name, System.currentTimeMillis());
         return new Phase(name, sent.getOrDefault(name, new AtomicLong()).get(), ok.getOrDefault(name, new AtomicLong()).get(),
-                failures.stream().filter(failure -> failure.phase().equals(name)).toList(), (ended - started) / 1000.0);
+                failures.stream().filter(failure -> failure.phase().equals(name)).toList(), (ended - started) / 1000.0,
+                slowest.getOrDefault(name, new AtomicLong()).get());
     }
 
     public List<Failure> failures() {
         return List.copyOf(failures);
     }
 
-    /** Requests not sent because 200 were still waiting for an answer (the client would have queued them). */
+    /** Requests not sent because 5000 were still waiting for an answer (50 s at 100/s: the service is gone). */
     public long skipped() {
         return skipped.get();
     }
 
     private void send() {
-        if (inFlight.get() >= 200) {
+        if (inFlight.get() >= 5000) {
             skipped.incrementAndGet();
             return;
         }
@@ -118,8 +125,11 @@ public final class RequestLoad implements AutoCloseable {
         }
         inFlight.incrementAndGet();
         sent.computeIfAbsent(current, p -> new AtomicLong()).incrementAndGet();
+        long due = System.nanoTime();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.decrementAndGet();
+            slowest.computeIfAbsent(current, p -> new AtomicLong())
+                    .accumulateAndGet((System.nanoTime() - due) / 1_000_000, Math::max);
             if (failure != null) {
                 failures.add(new Failure(current, what, failure.toString(), System.currentTimeMillis()));
             } else if (response.statusCode() / 100 != 2) {
