@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Switches current back to the release before it and restarts the service.
-#   deploy/rollback.sh [app-dir]
+# Returns to the release that was live before the last successful release (recorded in deploys.log; never one that
+# failed its readiness check, which never went live), through the same zero-downtime path as a release.
+#
+#   deploy/rollback.sh [app-dir]        the settings of deploy/release.sh apply
 set -euo pipefail
+script_name=rollback
 app="${1:-${AGENT_APP_DIR:-/var/www/agent-workspace}}"
-restart="${AGENT_RESTART_CMD:-systemctl restart agent-workspace}"
-live="$(readlink "$app/current")"
-previous="$(ls -1dt "$app"/releases/* | grep -vxF "$live" | head -n 1 || true)"
-[ -n "$previous" ] || { echo "[rollback] no earlier release" >&2; exit 1; }
-ln -sfn "$previous" "$app/current.next" && mv -T "$app/current.next" "$app/current"
-eval "$restart"
-echo "[rollback] $(basename "$live") -> $(basename "$previous")" >&2
+# shellcheck source=deploy/slots.sh
+. "$(dirname "$0")/slots.sh"
+
+target="$(rollback_target)"
+[ -n "$target" ] || { log "no earlier release recorded in $app/deploys.log"; exit 1; }
+[ -f "$app/releases/$target/agent-workspace.jar" ] || { log "release $target is no longer in $app/releases"; exit 1; }
+if [ "$target" = "$(live_value release)" ]; then log "$target is already live"; exit 0; fi
+log "rolling back from $(live_value release) to $target"
+activate "$app/releases/$target" rollback

@@ -37,6 +37,9 @@ install() {
   # the Control Center's browser tests: Debian's headless Chromium and its WebDriver
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  # promtool checks and unit-tests the alert rules (MonitoringIT); nginx is the proxy of the deploy test
+  command -v promtool >/dev/null || missing+=(prometheus)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || missing+=(openjdk-17-jdk-headless)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} (apt-get)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine: installs what is missing (apt-get: MariaDB, Redis, Node.js
-# and npm, git, a JDK 17), starts them and a single-node Kafka broker on loopback, runs every test against them with
+# and npm, git, a JDK 17, promtool, nginx), starts them and a single-node Kafka broker on loopback, runs every test against them with
 # ./mvnw verify, scans everything for leaked secrets, and stops what it started. Extra arguments go to Maven.
 set -euo pipefail
 
@@ -9,7 +9,7 @@ cd "$ROOT"
 SERVICES="$ROOT/deploy/dev/services.sh"
 export AGENT_SERVICES_DIR="${AGENT_SERVICES_DIR:-$ROOT/.services}"
 
-"$SERVICES" install   # MariaDB, Redis, Node/npm, git and a JDK 17 where missing (apt-get)
+"$SERVICES" install   # MariaDB, Redis, Node/npm, git, a JDK 17, promtool and nginx where missing (apt-get)
 
 already_running=$("$SERVICES" status | grep -c running || true)
 if [ "$already_running" -lt 3 ]; then

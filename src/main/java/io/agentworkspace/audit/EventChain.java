@@ -11,6 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,6 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * why not at append time). Each round locks the chain head row, so chainers on several nodes take turns. A hole in
  * the global index is waited for until {@code gapTimeout}; then it is recorded as a gap and passed, and a row that
  * fills it later is chained at the end of the chain. A checkpoint is written every {@code checkpointEvery} links.
+ * Metrics: {@code agent.chain.position} (the global index the chain has passed, as this node last saw it; the
+ * chain's lag is the store head less it) and {@code agent.chain.linked} (events this node linked).
  */
 @Component
 public class EventChain implements SmartLifecycle {
@@ -41,14 +46,21 @@ public class EventChain implements SmartLifecycle {
     private final HistorySettings settings;
     private final GapRule gaps;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong position = new java.util.concurrent.atomic.AtomicLong(-1);
+    private final Counter linkedEvents;
     private ScheduledExecutorService chainer;
 
-    EventChain(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, HistorySettings settings, Clock clock) {
+    EventChain(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, HistorySettings settings, Clock clock,
+               MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.settings = settings;
         this.gaps = new GapRule(settings.gapTimeout(), clock);
         this.clock = clock;
+        Gauge.builder("agent.chain.position", position, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Global index up to which the tamper-evident chain has linked the history").register(meters);
+        this.linkedEvents = Counter.builder("agent.chain.linked").description("Events this node linked into the chain")
+                .register(meters);
     }
 
     public Head head() {
@@ -73,6 +85,7 @@ public class EventChain implements SmartLifecycle {
             Head head = jdbc.queryForObject(
                     "SELECT chain_seq, hash, scanned_to FROM event_chain_head WHERE id = 1 FOR UPDATE",
                     (row, i) -> new Head(row.getLong(1), row.getString(2), row.getLong(3)));
+            position.set(head.scannedTo());
             List<StoredEvent> late = jdbc.query("SELECT " + StoredEvent.COLUMNS
                     + " FROM DomainEventEntry e JOIN event_chain_gaps g ON g.global_index = e.globalIndex"
                     + " ORDER BY e.globalIndex", (row, i) -> StoredEvent.read(row));
@@ -99,8 +112,12 @@ public class EventChain implements SmartLifecycle {
                 return 0;
             }
             append(head, chain, scannedTo, newGaps, late);
+            position.set(scannedTo);
             return chain.size();
         });
+        if (linked != null && linked > 0) {
+            linkedEvents.increment(linked);
+        }
         return linked == null ? 0 : linked;
     }
 

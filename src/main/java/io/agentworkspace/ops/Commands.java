@@ -38,7 +38,7 @@ final class Commands {
     @Command(name = "ops", mixinStandardHelpOptions = true,
             description = "Operations on an Agent Workspace installation, with the service's own configuration.",
             subcommands = {VerifyChain.class, Replay.class, Rebuild.class, Reindex.class, CreateAdminToken.class,
-                    SignInLink.class})
+                    SignInLink.class, RestoreDrill.class, BackupUpload.class})
     static final class Root implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;

@@ -110,9 +110,10 @@ public final class OpsCommandLine {
         public synchronized ApplicationContext get() {
             if (context == null) {
                 // as arguments, so that they win over application.yml: a command must not mint a token nobody
-                // asked for, nor start rebuilds
+                // asked for, nor start rebuilds, nor take runs (nor, sharing the service's data directory and so its
+                // node id, interrupt the service's running runs as if this node had restarted)
                 List<String> arguments = new ArrayList<>(List.of("--agent.auth.bootstrap-admin-token=false",
-                        "--agent.projections.rebuild-outdated=false"));
+                        "--agent.projections.rebuild-outdated=false", "--agent.runs.dispatch-enabled=false"));
                 arguments.addAll(properties);
                 context = new SpringApplicationBuilder(application)
                         .web(WebApplicationType.NONE)

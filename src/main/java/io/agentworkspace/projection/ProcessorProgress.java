@@ -24,8 +24,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * How far every event processor has got: its position in the global event stream and its lag behind the head of
- * the store, as the gauges {@code agent.processor.position} and {@code agent.processor.lag}. Sampled on a timer of
- * its own, since reading the head is a query, and a scrape must never wait on the database.
+ * the store, as the gauges {@code agent.processor.position} and {@code agent.processor.lag}, with the segments this
+ * node holds ({@code agent.processor.segments}: a node holding none reports the whole history as lag, so alerts
+ * look only at nodes holding segments). Sampled on a timer of its own, since reading the head is a query, and a
+ * scrape must never wait on the database.
  */
 @Component
 public class ProcessorProgress implements SmartLifecycle {
@@ -71,6 +73,7 @@ public class ProcessorProgress implements SmartLifecycle {
                 AtomicLong[] values = gauges.computeIfAbsent(name, this::registerGauges);
                 values[0].set(progress.position());
                 values[1].set(progress.lag());
+                values[2].set(progress.segments());
             }
         });
         return latest();
@@ -98,11 +101,14 @@ public class ProcessorProgress implements SmartLifecycle {
     private AtomicLong[] registerGauges(String processor) {
         AtomicLong position = new AtomicLong(-1);
         AtomicLong lag = new AtomicLong(0);
+        AtomicLong segments = new AtomicLong(0);
         Gauge.builder("agent.processor.position", position, AtomicLong::get).tag("processor", processor)
                 .description("Global index the event processor has reached").register(meters);
         Gauge.builder("agent.processor.lag", lag, AtomicLong::get).tag("processor", processor)
                 .description("Events in the store the processor has not handled yet").register(meters);
-        return new AtomicLong[] {position, lag};
+        Gauge.builder("agent.processor.segments", segments, AtomicLong::get).tag("processor", processor)
+                .description("Segments of the processor this node holds").register(meters);
+        return new AtomicLong[] {position, lag, segments};
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -54,6 +55,7 @@ public class ProjectionRebuilds {
     private final double maxRate;
     private final Map<String, Rebuild> running = new ConcurrentHashMap<>();
     private final Map<String, Rebuild> latest = new ConcurrentHashMap<>();
+    private final Map<String, Long> processedByEnded = new java.util.HashMap<>();
 
     ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, EventStore eventStore,
                        TokenStore tokenStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
@@ -72,6 +74,9 @@ public class ProjectionRebuilds {
         this.clock = clock;
         this.batchSize = batchSize;
         this.maxRate = maxRate;
+        // present from the start, so dashboards and alerts find the series before the first rebuild
+        catalog.all().stream().filter(ProjectionCatalog.Projection::rebuildable)
+                .forEach(projection -> registerGauges(projection.name()));
         recover();
     }
 
@@ -169,9 +174,24 @@ public class ProjectionRebuilds {
                 }
             }
             record(rebuild, failure == null ? "done" : "failed");
-            running.remove(rebuild.projection().name());
+            ended(rebuild);
             log.info("rebuild {} of projection {} {}", rebuild.id(), rebuild.projection().name(),
                     failure == null ? "switched in" : "failed");
+        }
+    }
+
+    private void ended(Rebuild rebuild) {
+        synchronized (processedByEnded) {
+            running.remove(rebuild.projection().name());
+            processedByEnded.merge(rebuild.projection().name(), rebuild.progress().processed(), Long::sum);
+        }
+    }
+
+    /** Events every rebuild of this projection on this node has handled: a counter, never going back. */
+    private double processedTotal(String name) {
+        synchronized (processedByEnded) {
+            Rebuild current = running.get(name);
+            return processedByEnded.getOrDefault(name, 0L) + (current == null ? 0 : current.progress().processed());
         }
     }
 
@@ -218,15 +238,15 @@ public class ProjectionRebuilds {
     }
 
     private void registerGauges(String name) {
-        if (meters.find("agent.projection.rebuild.processed").tag("projection", name).gauge() != null) {
+        if (meters.find("agent.projection.rebuild.processed").tag("projection", name).functionCounter() != null) {
             return;
         }
-        gauge(name, "processed", "Events the latest rebuild has handled", RebuildProgress::processed);
+        // a counter over every rebuild of this node: its rate() is the rebuild's speed, (head - position) / rate its ETA
+        FunctionCounter.builder("agent.projection.rebuild.processed", this, rebuilds -> rebuilds.processedTotal(name))
+                .tag("projection", name).description("Events rebuilds of this projection have handled on this node")
+                .register(meters);
         gauge(name, "position", "Global index the latest rebuild has reached", RebuildProgress::position);
         gauge(name, "head", "Global index of the newest event the latest rebuild knows of", RebuildProgress::head);
-        gauge(name, "rate", "Events per second the latest rebuild handles", RebuildProgress::ratePerSecond);
-        gauge(name, "eta.seconds", "Seconds the latest rebuild needs to catch up", progress ->
-                progress.etaSeconds() == null ? Double.NaN : progress.etaSeconds());
         gauge(name, "running", "1 while a rebuild runs", progress -> progress.running() ? 1 : 0);
     }
 

@@ -18,6 +18,7 @@ import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.ResultMessage;
@@ -230,8 +231,14 @@ final class Rebuild implements Runnable {
         });
     }
 
-    private static boolean coversAll(@Nullable TrackingToken reached, List<TrackingToken> live) {
-        return live.stream().allMatch(token -> token == null || (reached != null && reached.covers(token)));
+    /**
+     * Whether the rebuild has reached every live segment. A live token may still be wrapped (a ReplayToken: the
+     * processor started on an existing history, or was reset, and has not passed an event since): what counts is
+     * the position it has handled, not the wrapper, which the rebuild's own token cannot compare with.
+     */
+    static boolean coversAll(@Nullable TrackingToken reached, List<TrackingToken> live) {
+        return live.stream().allMatch(token -> token == null
+                || (reached != null && reached.covers(WrappedToken.unwrapLowerBound(token))));
     }
 
     static long positionOf(@Nullable TrackingToken token) {

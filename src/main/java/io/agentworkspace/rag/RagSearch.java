@@ -47,7 +47,8 @@ public class RagSearch {
         this.db = db;
         this.settings = settings.search();
         this.latency = Timer.builder("agent.rag.search.scan").description("Exact top-k scan of one search")
-                .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters);
     }
 
     /**

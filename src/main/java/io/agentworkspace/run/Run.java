@@ -12,6 +12,7 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.run.RunCommands.BeginRun;
 import io.agentworkspace.run.RunCommands.CancelRun;
 import io.agentworkspace.run.RunCommands.FinishRun;
+import io.agentworkspace.run.RunCommands.HandOverRun;
 import io.agentworkspace.run.RunCommands.InterruptRun;
 import io.agentworkspace.run.RunCommands.MarkRunStarted;
 import io.agentworkspace.run.RunCommands.QueueRun;
@@ -34,6 +35,7 @@ class Run {
     private RunState state;
     private int attempt;
     private boolean cancelRequested;
+    private int handOvers;
 
     protected Run() {
     }
@@ -113,11 +115,29 @@ class Run {
         if (!state.isActive() || command.attempt() != attempt) {
             return false;
         }
-        boolean requeue = REQUEUE.equals(spec.onInterrupt()) && !cancelRequested && attempt < command.maxAttempts();
+        // attempts a draining node handed back were not failures: they do not count against the limit
+        boolean requeue = REQUEUE.equals(spec.onInterrupt()) && !cancelRequested
+                && attempt - handOvers < command.maxAttempts();
         apply(new RunInterrupted(runId, spec.projectId(), spec.queue(), attempt, command.reason(), requeue, command.at()));
         if (requeue) {
             apply(new RunRequeued(runId, spec.projectId(), spec.queue(), attempt + 1, command.at()));
         }
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(HandOverRun command) {
+        if (!state.isActive() || command.attempt() != attempt) {
+            return false;
+        }
+        if (cancelRequested) {
+            apply(new RunCancelled(runId, spec.projectId(), spec.queue(), attempt,
+                    RunSummary.of("cancelled by request while its node drained"), command.at()));
+            return true;
+        }
+        apply(new RunHandedOver(runId, spec.projectId(), spec.queue(), attempt, command.node(), command.reason(),
+                command.at()));
+        apply(new RunRequeued(runId, spec.projectId(), spec.queue(), attempt + 1, command.at()));
         return true;
     }
 
@@ -152,6 +172,11 @@ class Run {
     @EventSourcingHandler
     void on(RunInterrupted event) {
         state = RunState.INTERRUPTED;
+    }
+
+    @EventSourcingHandler
+    void on(RunHandedOver event) {
+        handOvers++;
     }
 
     @EventSourcingHandler

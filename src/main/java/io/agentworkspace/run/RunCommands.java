@@ -42,4 +42,11 @@ public final class RunCommands {
     record InterruptRun(@TargetAggregateIdentifier String runId, int attempt, String reason, int maxAttempts,
                         Instant at) {
     }
+
+    /**
+     * This node drains (a deploy, a stop) and gives the attempt back to its queue: requeued without counting
+     * against the attempt limit; a run whose cancel was asked ends cancelled instead.
+     */
+    record HandOverRun(@TargetAggregateIdentifier String runId, int attempt, String node, String reason, Instant at) {
+    }
 }

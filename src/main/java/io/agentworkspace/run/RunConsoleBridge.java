@@ -86,6 +86,11 @@ class RunConsoleBridge {
     }
 
     @EventHandler
+    void on(RunHandedOver event, @MessageIdentifier String id) {
+        both(id, event.runId(), event.projectId(), "run.handed-over", event);
+    }
+
+    @EventHandler
     void on(RunRequeued event, @MessageIdentifier String id) {
         both(id, event.runId(), event.projectId(), "run.requeued", event);
     }

@@ -51,6 +51,7 @@ class RunDispatcher implements SmartLifecycle {
     private final DispatchBell bell;
     private final Clock clock;
     private final Timer claims;
+    private final RunMetrics metrics;
     private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
     private final QueueSlots slots;
     private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
@@ -61,7 +62,7 @@ class RunDispatcher implements SmartLifecycle {
 
     RunDispatcher(JdbcTemplate jdbc, Commands commands, WorkspaceLocks locks, RunWorker worker, RunRecovery recovery,
                   RunSettings settings, RunNode node, DispatchBell bell, QueueSlots slots, Clock clock,
-                  MeterRegistry meters) {
+                  MeterRegistry meters, RunMetrics metrics) {
         this.jdbc = jdbc;
         this.commands = commands;
         this.locks = locks;
@@ -74,6 +75,7 @@ class RunDispatcher implements SmartLifecycle {
         this.claims = Timer.builder("agent.runs.dispatch").description("Claiming a pending run: lock, claim, hand-off")
                 .register(meters);
         this.slots = slots;
+        this.metrics = metrics;
     }
 
     /** Stops a run of this node at once; false when it does not run here. */
@@ -121,7 +123,7 @@ class RunDispatcher implements SmartLifecycle {
         }
     }
 
-    private record Pending(String runId, String projectId, int attempt) {
+    private record Pending(String runId, String projectId, int attempt, java.time.Instant queuedAt) {
     }
 
     private void dispatch() {
@@ -131,9 +133,10 @@ class RunDispatcher implements SmartLifecycle {
                 continue;
             }
             List<Pending> pending = jdbc.query("""
-                    SELECT id, project_id, attempt FROM runs WHERE queue = ? AND state = 'queued'
+                    SELECT id, project_id, attempt, queued_at FROM runs WHERE queue = ? AND state = 'queued'
                     ORDER BY queued_at, id LIMIT ?""",
-                    (rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getInt(3)),
+                    (rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            rs.getTimestamp(4).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)),
                     queue.getKey(), free * 4 + 8);
             for (Pending run : pending) {
                 if (free == 0 || !running) {
@@ -187,6 +190,7 @@ class RunDispatcher implements SmartLifecycle {
         active.put(run.runId(), execution);
         activeProjects.add(run.projectId());
         claims.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        metrics.claimed(queue, Duration.between(run.queuedAt(), clock.instant()));
         executors.get(queue).execute(() -> runToEnd(execution));
         return true;
     }
@@ -220,6 +224,48 @@ class RunDispatcher implements SmartLifecycle {
                 String.class, ids.toArray()).forEach(id -> stopLocal(id, RunExecution.Stop.CANCELLED));
     }
 
+    private void drain() {
+        if (active.isEmpty()) {
+            return;
+        }
+        RunSettings.Drain drain = settings.drain();
+        long started = System.nanoTime();
+        long graceEnds = started + drain.grace().toNanos();
+        long waitEnds = started + Math.max(drain.grace().toNanos(), drain.maxWait().toNanos());
+        log.info("draining: {} run(s) running get {} s to end", active.size(), drain.grace().toSeconds());
+        boolean announced = false;
+        while (!active.isEmpty() && System.nanoTime() < waitEnds) {
+            if (System.nanoTime() >= graceEnds) {
+                for (RunExecution execution : active.values()) {
+                    if (Run.REQUEUE.equals(execution.onInterrupt()) && execution.stop(RunExecution.Stop.HANDED_OVER)) {
+                        log.info("draining: run {} is handed back to its queue", execution.runId);
+                    }
+                }
+                long keptRunning = active.values().stream()
+                        .filter(execution -> !Run.REQUEUE.equals(execution.onInterrupt())).count();
+                if (!announced && keptRunning > 0) {
+                    announced = true;
+                    log.info("draining: waiting for {} run(s) that may not run twice (policy fail), up to {}",
+                            keptRunning, drain.maxWait());
+                }
+            }
+            try {
+                pollCancellations();
+            } catch (RuntimeException e) {
+                log.debug("cancellations not polled while draining", e);
+            }
+            sleepQuietly(Duration.ofMillis(200));
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        if (active.isEmpty()) {
+            log.info("drained in {} ms", (System.nanoTime() - started) / 1_000_000);
+        } else {
+            log.warn("draining: {} run(s) still running after {}; they are interrupted", active.size(), drain.maxWait());
+        }
+    }
+
     private static void sleepQuietly(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
@@ -230,6 +276,10 @@ class RunDispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (!settings.dispatchEnabled()) {
+            log.info("run dispatch is off in this process (agent.runs.dispatch-enabled=false)");
+            return;
+        }
         timers = Executors.newScheduledThreadPool(1, new CustomizableThreadFactory("run-timers-"));
         settings.queues().forEach((name, queue) -> executors.put(name,
                 Executors.newFixedThreadPool(queue.concurrency(), new CustomizableThreadFactory("run-" + name + "-"))));
@@ -240,13 +290,18 @@ class RunDispatcher implements SmartLifecycle {
         thread.start();
     }
 
-    /** Stops taking runs; runs still going are stopped and recorded as interrupted (requeued by their policy). */
+    /**
+     * Drains: takes no more runs, gives the running ones the drain's grace to end, hands those that may run again
+     * back to their queue, waits for the others to end (bounded by the drain's max-wait), and only then lets the
+     * node go on shutting down (agent.runs.drain, docs/runs.md).
+     */
     @Override
     public void stop() {
         running = false;
         if (loop != null) {
             loop.interrupt();
         }
+        drain();
         active.values().forEach(execution -> execution.stop(RunExecution.Stop.SHUTDOWN));
         executors.values().forEach(ExecutorService::shutdown);
         for (ExecutorService executor : executors.values()) {

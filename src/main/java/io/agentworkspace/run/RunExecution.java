@@ -19,7 +19,7 @@ import reactor.core.publisher.Flux;
  */
 final class RunExecution {
 
-    enum Stop { CANCELLED, TIMED_OUT, LEASE_LOST, MAX_TOKENS, MAX_COST, MAX_OUTPUT, MAX_TOOL_CALLS, SHUTDOWN }
+    enum Stop { CANCELLED, TIMED_OUT, LEASE_LOST, MAX_TOKENS, MAX_COST, MAX_OUTPUT, MAX_TOOL_CALLS, SHUTDOWN, HANDED_OVER }
 
     final String runId;
     final String projectId;
@@ -30,6 +30,8 @@ final class RunExecution {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile BaseSubscriber<AgentEvent> subscriber;
     private volatile long stoppedAtNanos;
+    @Nullable
+    private volatile String onInterrupt;
 
     RunExecution(String runId, String projectId, String queue, int attempt, WorkspaceLease lease) {
         this.runId = runId;
@@ -88,6 +90,16 @@ final class RunExecution {
         }
         done.complete(null);
         return true;
+    }
+
+    /** The run's policy on interrupt, once its spec was read ({@code null} before). */
+    @Nullable
+    String onInterrupt() {
+        return onInterrupt;
+    }
+
+    void onInterrupt(String policy) {
+        onInterrupt = policy;
     }
 
     @Nullable

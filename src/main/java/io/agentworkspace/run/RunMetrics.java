@@ -1,36 +1,50 @@
 package io.agentworkspace.run;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Polling;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import io.agentworkspace.infrastructure.Polling;
 
 /**
- * The queue view's figures as Prometheus gauges, per queue: {@code agent_runs_pending}, {@code agent_runs_running},
- * {@code agent_runs_wait_seconds{quantile="0.5"|"0.95"}}, {@code agent_runs_throughput_per_minute},
- * {@code agent_runs_failures_last_hour}. Sampled from the same query as {@code GET /api/queues} every 5 s, so a
- * scrape never waits on the database.
+ * The run queues in Prometheus shape, per queue: how many runs wait and run now (gauges, cluster-wide from the read
+ * model, sampled every 5 s so a scrape never waits on the database), the wait from queued to claimed (a histogram,
+ * recorded by the node that claims), and counters of runs ended by state, interruptions and hand-overs (counted by
+ * the node that records them, once committed). Rates and quantiles are the queries' work, not the service's.
+ * A subscribing processor: it sees the events this node publishes, as it publishes them.
  */
 @Component
+@ProcessingGroup(RunMetrics.PROCESSOR)
 class RunMetrics implements SmartLifecycle {
 
+    static final String PROCESSOR = "run-metrics";
     private static final Logger log = LoggerFactory.getLogger(RunMetrics.class);
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Runs runs;
     private final Map<String, AtomicReference<QueueFigures>> latest = new ConcurrentHashMap<>();
+    private final Map<String, Timer> waits = new HashMap<>();
+    private final Map<String, Map<RunState, Counter>> ended = new HashMap<>();
+    private final Map<String, Counter> interruptions = new HashMap<>();
+    private final Map<String, Counter> handedOver = new HashMap<>();
     private Disposable sampler;
 
     RunMetrics(Runs runs, RunSettings settings, MeterRegistry meters) {
@@ -38,29 +52,76 @@ class RunMetrics implements SmartLifecycle {
         for (String queue : settings.queues().keySet()) {
             AtomicReference<QueueFigures> figures = new AtomicReference<>();
             latest.put(queue, figures);
-            gauge(meters, "agent.runs.pending", queue, null, "Runs waiting in the queue", figures, f -> f.pending());
-            gauge(meters, "agent.runs.running", queue, null, "Runs starting or running", figures, f -> f.running());
-            gauge(meters, "agent.runs.wait", queue, "0.5", "Wait from queued to starting, last hour", figures,
-                    f -> f.waitP50Ms() == null ? Double.NaN : f.waitP50Ms() / 1000.0);
-            gauge(meters, "agent.runs.wait", queue, "0.95", "Wait from queued to starting, last hour", figures,
-                    f -> f.waitP95Ms() == null ? Double.NaN : f.waitP95Ms() / 1000.0);
-            gauge(meters, "agent.runs.throughput.per.minute", queue, null, "Runs ended per minute, last 5 minutes",
-                    figures, QueueFigures::throughputPerMinute);
-            gauge(meters, "agent.runs.failures.last.hour", queue, null, "Runs failed, timed out or interrupted",
-                    figures, f -> f.failuresLastHour());
+            Gauge.builder("agent.runs.pending", figures, ref -> ref.get() == null ? Double.NaN : ref.get().pending())
+                    .tag("queue", queue).description("Runs waiting in the queue (cluster-wide)").register(meters);
+            Gauge.builder("agent.runs.running", figures, ref -> ref.get() == null ? Double.NaN : ref.get().running())
+                    .tag("queue", queue).description("Runs starting or running (cluster-wide)").register(meters);
+            waits.put(queue, Timer.builder("agent.runs.wait").tag("queue", queue)
+                    .description("From queued (or requeued) to claimed by a node")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofHours(1)).register(meters));
+            Map<RunState, Counter> byState = new EnumMap<>(RunState.class);
+            for (RunState state : RunState.values()) {
+                if (state.isTerminal()) {
+                    byState.put(state, Counter.builder("agent.runs.ended").tag("queue", queue)
+                            .tag("state", state.wireName()).description("Runs that reached this terminal state")
+                            .register(meters));
+                }
+            }
+            ended.put(queue, byState);
+            interruptions.put(queue, Counter.builder("agent.runs.interruptions").tag("queue", queue)
+                    .description("Attempts interrupted (node gone, lease lost), requeued or not").register(meters));
+            handedOver.put(queue, Counter.builder("agent.runs.handed.over").tag("queue", queue)
+                    .description("Running attempts a draining node handed back to their queue").register(meters));
         }
     }
 
-    private static void gauge(MeterRegistry meters, String name, String queue, String quantile, String description,
-                              AtomicReference<QueueFigures> figures,
-                              java.util.function.ToDoubleFunction<QueueFigures> value) {
-        Gauge.Builder<AtomicReference<QueueFigures>> builder = Gauge.builder(name, figures,
-                        ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
-                .tag("queue", queue).description(description);
-        if (quantile != null) {
-            builder.tag("quantile", quantile).baseUnit("seconds");
+    /** A node claimed a run that waited this long since it was queued. */
+    void claimed(String queue, Duration waited) {
+        Timer timer = waits.get(queue);
+        if (timer != null) {
+            timer.record(waited.isNegative() ? Duration.ZERO : waited);
         }
-        builder.register(meters);
+    }
+
+    @EventHandler
+    void on(RunEnded event) {
+        afterCommit(() -> count(ended.get(event.queue()), event.endState()));
+    }
+
+    @EventHandler
+    void on(RunInterrupted event) {
+        afterCommit(() -> {
+            increment(interruptions.get(event.queue()));
+            if (!event.requeued()) {
+                count(ended.get(event.queue()), RunState.INTERRUPTED);
+            }
+        });
+    }
+
+    @EventHandler
+    void on(RunHandedOver event) {
+        afterCommit(() -> increment(handedOver.get(event.queue())));
+    }
+
+    private static void afterCommit(Runnable count) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> count.run());
+        } else {
+            count.run();
+        }
+    }
+
+    private static void count(Map<RunState, Counter> counters, RunState state) {
+        if (counters != null) {
+            increment(counters.get(state));
+        }
+    }
+
+    private static void increment(Counter counter) {
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     void update(List<QueueFigures> figures) {

@@ -19,4 +19,11 @@ class RunProcessors {
     ConfigurerModule runConsoleBridgeProcessor() {
         return ConsoleBridge.processor(RunConsoleBridge.PROCESSOR);
     }
+
+    /** The run counters count what this node records, as it records it. */
+    @Bean
+    ConfigurerModule runMetricsProcessor() {
+        return configurer -> configurer.eventProcessing(processing ->
+                processing.registerSubscribingEventProcessor(RunMetrics.PROCESSOR));
+    }
 }

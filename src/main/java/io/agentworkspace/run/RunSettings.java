@@ -16,10 +16,13 @@ import org.springframework.util.unit.DataSize;
  * Settings of runs ({@code agent.runs.*}); docs/configuration.md describes each.
  *
  * @param nodeId            this node's name in RunStarting; empty: generated once into {@code <data>/node-id}
+ * @param dispatchEnabled   whether this process takes and runs queued runs (and recovers its own); off in the
+ *                          ops command line and in a restore drill, which must never run an agent
  * @param pollInterval      how often dispatchers look for pending runs without being rung (other nodes' runs)
  * @param cancelPoll        how often a node looks for cancellations of its runs asked on other nodes
  * @param orphanCheck       how often runs of other nodes whose workspace lease is gone are interrupted
  * @param recoveryWait      at start-up, how long recovery waits for the runs read model to catch up
+ * @param drain             what a stopping node (a deploy, a restart) does with the runs it is running
  * @param maxPromptChars    longest prompt accepted
  * @param maxTimeout        largest {@code timeoutSeconds} a run may ask for
  * @param maxTokensLimit    largest {@code maxTokens} a run may ask for
@@ -37,10 +40,12 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("agent.runs")
 record RunSettings(@DefaultValue("") String nodeId,
+                   @DefaultValue("true") boolean dispatchEnabled,
                    @DefaultValue("1s") Duration pollInterval,
                    @DefaultValue("500ms") Duration cancelPoll,
                    @DefaultValue("30s") Duration orphanCheck,
                    @DefaultValue("60s") Duration recoveryWait,
+                   @DefaultValue Drain drain,
                    @DefaultValue("100000") int maxPromptChars,
                    @DefaultValue("24h") Duration maxTimeout,
                    @DefaultValue("10000000") long maxTokensLimit,
@@ -69,6 +74,24 @@ record RunSettings(@DefaultValue("") String nodeId,
             }
         }
         queues = java.util.Collections.unmodifiableMap(complete);
+    }
+
+    /**
+     * A node that stops (SIGTERM: a deploy's drain, a restart) claims nothing more and gives its running runs
+     * {@code grace} to end. Then a run whose policy on interrupt is {@code requeue} is handed back to its queue
+     * (RunHandedOver, RunRequeued: another node runs it again, not counted as a failed attempt); a run whose policy
+     * is {@code fail} must not run twice, so the node keeps running it to its end, for at most {@code maxWait}
+     * (after that it is interrupted as in a crash, and its policy fails it).
+     *
+     * @param grace   how long every running run may still take to end by itself
+     * @param maxWait how long the node waits at most for runs it may not hand over
+     */
+    record Drain(@DefaultValue("30s") Duration grace, @DefaultValue("4h") Duration maxWait) {
+        Drain {
+            if (grace.isNegative() || maxWait.isNegative()) {
+                throw new IllegalArgumentException("agent.runs.drain.grace and max-wait must not be negative");
+            }
+        }
     }
 
     /**

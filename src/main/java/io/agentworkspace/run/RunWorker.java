@@ -22,6 +22,7 @@ import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.run.RunCommands.FinishRun;
+import io.agentworkspace.run.RunCommands.HandOverRun;
 import io.agentworkspace.run.RunCommands.InterruptRun;
 import io.agentworkspace.run.RunCommands.MarkRunStarted;
 import io.agentworkspace.run.RunCommands.Outcome;
@@ -58,11 +59,12 @@ class RunWorker {
     private final RunPrices prices;
     private final RunSettings settings;
     private final RagSearchTool search;
+    private final RunNode node;
     private final Clock clock;
 
     RunWorker(Commands commands, EventStore eventStore, RunProviders providers, SecretValues secrets,
               Workspaces workspaces, ConsoleEventService console, RunPrices prices, RunSettings settings,
-              RagSearchTool search, Clock clock) {
+              RagSearchTool search, RunNode node, Clock clock) {
         this.commands = commands;
         this.eventStore = eventStore;
         this.providers = providers;
@@ -72,6 +74,7 @@ class RunWorker {
         this.prices = prices;
         this.settings = settings;
         this.search = search;
+        this.node = node;
         this.clock = clock;
     }
 
@@ -99,6 +102,7 @@ class RunWorker {
             finish(execution, Outcome.FAILED, summary("the run could not be read: " + e.getMessage(), tally, started));
             return;
         }
+        execution.onInterrupt(spec.onInterrupt());
         RunOutput output = new RunOutput(console, execution.runId, execution.attempt);
         List<ScheduledFuture<?>> watches = new ArrayList<>();
         Outcome outcome;
@@ -163,6 +167,10 @@ class RunWorker {
         }
         if (execution.stopped() == RunExecution.Stop.SHUTDOWN) {
             interrupt(execution, "the node shut down while the run was running");
+            return;
+        }
+        if (execution.stopped() == RunExecution.Stop.HANDED_OVER) {
+            handOver(execution);
             return;
         }
         RunSummary summary = summary(reason, tally, started, spec.model());
@@ -230,6 +238,20 @@ class RunWorker {
                     settings.queue(execution.queue).maxAttempts(), clock.instant()));
         } catch (RuntimeException e) {
             log.warn("interruption of run {} not recorded: {}", execution.runId, e.getMessage());
+        }
+    }
+
+    /** Gives the attempt back to its queue for another node: the deploy drain's grace is over. */
+    private void handOver(RunExecution execution) {
+        String reason = "deploy drain: node " + node.id() + " stopped and the run did not end within the "
+                + settings.drain().grace().toSeconds() + " s grace; another node runs it again";
+        try {
+            boolean recorded = commands.<Boolean>sendAndWait(new HandOverRun(execution.runId, execution.attempt,
+                    node.id(), reason, clock.instant()));
+            log.info("run {} attempt {} handed over to its queue (recorded {})", execution.runId, execution.attempt,
+                    recorded);
+        } catch (RuntimeException e) {
+            log.warn("hand-over of run {} not recorded (recovery interrupts it): {}", execution.runId, e.getMessage());
         }
     }
 
@@ -307,6 +329,7 @@ class RunWorker {
             case MAX_TOOL_CALLS -> "max-tool-calls: the agent made more than " + settings.maxToolCalls()
                     + " tool calls (agent.runs.max-tool-calls)";
             case SHUTDOWN -> "the node shut down";
+            case HANDED_OVER -> "handed over by a draining node";
         };
     }
 

@@ -67,6 +67,13 @@ final class MasterKey {
         }
     }
 
+    /** A fresh random key, held only in memory: what someone without the installation's key would have. */
+    static MasterKey random() {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return new MasterKey(fresh);
+    }
+
     private static byte[] decode(String base64) {
         try {
             return Base64.getDecoder().decode(base64);

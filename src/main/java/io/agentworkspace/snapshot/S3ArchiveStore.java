@@ -88,6 +88,15 @@ final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
         return target;
     }
 
+    /** Every key under this store's prefix, relative to it. */
+    java.util.List<String> list() throws IOException {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        await(client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix))
+                .subscribe(page -> page.contents().forEach(object -> keys.add(object.key().substring(prefix.length())))),
+                prefix);
+        return keys;
+    }
+
     @Override
     public void delete(String key) throws IOException {
         await(client.deleteObject(request -> request.bucket(bucket).key(prefix + key)), key);

@@ -40,12 +40,20 @@ record SnapshotSettings(@DefaultValue("local") String driver,
      * @param partSize           size of each part
      * @param maxConcurrency     HTTP connections to S3 at once (parts upload in parallel)
      * @param timeout            one whole upload or download
+     * @param backupPrefix       where {@code deploy/backup.sh} keeps its off-site copies in the same bucket
      */
     record S3(@Nullable URI endpoint, @DefaultValue("us-east-1") String region, @Nullable String bucket,
               @DefaultValue("snapshots/") String prefix, @DefaultValue("false") boolean pathStyleAccess,
               @Nullable String accessKeyId, @Nullable String secretAccessKey,
               @DefaultValue("16MB") DataSize multipartThreshold, @DefaultValue("8MB") DataSize partSize,
-              @DefaultValue("4") int maxConcurrency, @DefaultValue("30m") Duration timeout) {
+              @DefaultValue("4") int maxConcurrency, @DefaultValue("30m") Duration timeout,
+              @DefaultValue("backups/") String backupPrefix) {
+
+        /** The same client settings with another key prefix. */
+        S3 withPrefix(String other) {
+            return new S3(endpoint, region, bucket, other, pathStyleAccess, accessKeyId, secretAccessKey,
+                    multipartThreshold, partSize, maxConcurrency, timeout, backupPrefix);
+        }
 
         @Override
         public String toString() {

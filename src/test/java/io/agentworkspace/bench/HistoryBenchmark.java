@@ -206,7 +206,7 @@ public final class HistoryBenchmark {
         return connection;
     }
 
-    private static Map<String, Object> properties(String database) {
+    static Map<String, Object> properties(String database) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.url", TestServices.jdbcUrl(database));
         properties.put("spring.datasource.username", TestServices.mariaDbUser());

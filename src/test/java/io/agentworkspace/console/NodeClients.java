@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * installed here on first use ({@code npm ci} from the committed lock file), then run as child processes that
  * talk to the test over stdin/stdout lines. Needs only node and npm on the PATH.
  */
-final class NodeClients {
+public final class NodeClients {
 
     static final Path DIRECTORY = Path.of("src/test/node").toAbsolutePath();
 
@@ -36,7 +36,7 @@ final class NodeClients {
         return environment;
     }
 
-    static synchronized void install() throws IOException, InterruptedException {
+    public static synchronized void install() throws IOException, InterruptedException {
         Path installed = DIRECTORY.resolve("node_modules/.package-lock.json");
         if (Files.exists(installed) && Files.getLastModifiedTime(installed)
                 .compareTo(Files.getLastModifiedTime(DIRECTORY.resolve("package-lock.json"))) >= 0) {
@@ -52,7 +52,7 @@ final class NodeClients {
     }
 
     /** A running script: its stdout lines as they come, and a way to answer it. */
-    static final class Script implements AutoCloseable {
+    public static final class Script implements AutoCloseable {
         private final Process process;
         private final Writer stdin;
         private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -76,7 +76,7 @@ final class NodeClients {
             reader.start();
         }
 
-        static Script start(String script, Map<String, String> environment) throws IOException, InterruptedException {
+        public static Script start(String script, Map<String, String> environment) throws IOException, InterruptedException {
             install();
             ProcessBuilder builder = new ProcessBuilder("node", script).directory(DIRECTORY.toFile())
                     .redirectErrorStream(true);
@@ -85,7 +85,7 @@ final class NodeClients {
         }
 
         /** Waits for a line starting with {@code prefix}; fails on FAIL or when the script ends first. */
-        String await(String prefix, Duration timeout) throws InterruptedException {
+        public String await(String prefix, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (String line : lines) {
@@ -105,19 +105,19 @@ final class NodeClients {
                     + String.join("\n", lines));
         }
 
-        void send(String line) throws IOException {
+        public void send(String line) throws IOException {
             stdin.write(line + "\n");
             stdin.flush();
         }
 
-        int exitCode(Duration timeout) throws InterruptedException {
+        public int exitCode(Duration timeout) throws InterruptedException {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("node client still running after " + timeout + ":\n" + String.join("\n", lines));
             }
             return process.exitValue();
         }
 
-        List<String> output() {
+        public List<String> output() {
             return List.copyOf(lines);
         }
 

@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
@@ -18,80 +18,132 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.agentworkspace.support.Scripts;
+import io.agentworkspace.support.Scripts.Result;
 import io.agentworkspace.support.TestServices;
 
 /**
- * The ops scripts in deploy/ run for real: an atomic release that goes live when the new release reports ready
- * and rolls back by itself when it does not, retention, manual rollback, and a backup restored into an empty
- * database on the real MariaDB.
+ * The ops scripts in deploy/ run for real, around stand-ins for the service: a release goes live on the idle slot
+ * only once that slot reports ready and the proxy is switched to it, the old slot is stopped (drained) after the
+ * switch, a release that is not ready never reaches the proxy, rollback returns to the release live before the last
+ * successful release (never the failed one), retention keeps what a rollback needs, the LiteSpeed switch rewrites
+ * its address line, and a backup restores into an empty database on the real MariaDB.
  */
 class DeployScriptsIT {
 
     @TempDir
     Path work;
 
-    private HttpServer readiness;
+    private final Map<String, HttpServer> slots = new HashMap<>();
     private Path app;
 
-    /** Stands in for the service: ready exactly when the live release's jar says "good". */
+    /** Stands in for each slot's service: ready exactly when the release the slot runs says "good". */
     @BeforeEach
-    void startReadinessProbe() throws IOException {
+    void startSlots() throws IOException {
         app = work.resolve("app");
-        readiness = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        readiness.createContext("/ready", exchange -> {
-            Path jar = app.resolve("current/agent-workspace.jar");
-            boolean good = Files.exists(jar) && Files.readString(jar).startsWith("good");
-            byte[] body = (good ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(good ? 200 : 503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        readiness.start();
+        Files.createDirectories(app.resolve("shared"));
+        Files.createDirectories(app.resolve("run"));
+        Path proxySwitch = work.resolve("proxy-switch.sh");
+        Files.writeString(proxySwitch, "#!/bin/sh\necho \"$1\" >> " + app.resolve("switches.log") + "\n");
+        proxySwitch.toFile().setExecutable(true);
+        for (String slot : List.of("a", "b")) {
+            HttpServer readiness = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            readiness.createContext("/actuator/health/readiness", exchange -> {
+                Path jar = app.resolve("slots/" + slot + "/agent-workspace.jar");
+                boolean running = Files.exists(app.resolve("run/" + slot));
+                boolean good = running && Files.exists(jar) && Files.readString(jar).startsWith("good");
+                byte[] body = (good ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(good ? 200 : 503, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            readiness.start();
+            slots.put(slot, readiness);
+            Files.writeString(app.resolve("shared/slot-" + slot + ".env"),
+                    "AGENT_PORT=" + readiness.getAddress().getPort() + "\nAGENT_RUNS_NODE_ID=test-" + slot + "\n");
+        }
     }
 
     @AfterEach
-    void stopReadinessProbe() {
-        readiness.stop(0);
+    void stopSlots() {
+        slots.values().forEach(server -> server.stop(0));
     }
 
     @Test
-    void releasesGoLiveAtomicallyAndABadOneRollsBackByItself() throws Exception {
-        Path good1 = jar("good-1");
-        Path good2 = jar("good-2");
-        Path bad = jar("bad-3");
-
-        assertThat(release(good1).exitCode()).isZero();
+    void releasesGoLiveThroughTheIdleSlotAndABadOneNeverReachesTheProxy() throws Exception {
+        Result initial = release(jar("good-1"));
+        assertThat(initial.exitCode()).as(initial.output()).isZero();
         String first = live();
+        assertThat(liveSlot()).isEqualTo("a");
         Thread.sleep(1100);
-        assertThat(release(good2).exitCode()).isZero();
-        String second = live();
-        assertThat(second).isNotEqualTo(first);
+        Result second = release(jar("good-2"));
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        assertThat(second.output()).containsPattern("the proxy switch took [0-9.]+ s")
+                .containsPattern("release [0-9]+: ready [0-9.]+ s, serving [0-9.]+ s \\(switch [0-9.]+ s\\), old release gone [0-9.]+ s");
+        String good2 = live();
+        assertThat(good2).isNotEqualTo(first);
+        assertThat(liveSlot()).isEqualTo("b");
         assertThat(Files.readString(app.resolve("current/agent-workspace.jar"))).isEqualTo("good-2");
+        assertThat(Files.exists(app.resolve("run/a"))).as("the old slot was stopped").isFalse();
+        assertThat(Files.readAllLines(app.resolve("switches.log")))
+                .containsExactly(port("a"), port("b"));
+        List<String> slotLog = Files.readAllLines(app.resolve("slots.log"));
+        assertThat(slotLog).containsExactly("start a", "start b", "stop a");
 
         Thread.sleep(1100);
-        Result failed = release(bad);
+        Result failed = release(jar("bad-3"));
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.output()).contains("rolling back");
-        assertThat(live()).as("rolled back to the previous release").isEqualTo(second);
+        assertThat(failed.output()).contains("did not become ready: rolled back automatically, " + good2 + " stays live on slot b");
+        assertThat(live()).as("the live release stays").isEqualTo(good2);
+        assertThat(Files.readAllLines(app.resolve("switches.log"))).as("the proxy never saw the bad release").hasSize(2);
+        assertThat(Files.exists(app.resolve("run/a"))).as("the bad release was stopped").isFalse();
         assertThat(Files.isSymbolicLink(app.resolve("current"))).isTrue();
         assertThat(Files.exists(app.resolve("current.next"))).isFalse();
-        assertThat(Files.readString(app.resolve("restarts.log")).lines()).hasSize(4);
+        assertThat(Files.readString(app.resolve("deploys.log"))).contains("outcome=failed-readiness from=" + good2);
 
         Result back = run(List.of("deploy/rollback.sh", app.toString()), env());
-        assertThat(back.exitCode()).isZero();
-        assertThat(live()).isNotEqualTo(second);
+        assertThat(back.exitCode()).as(back.output()).isZero();
+        assertThat(live()).as("the release live before the last successful release").isEqualTo(first);
+        assertThat(Files.readString(app.resolve("current/agent-workspace.jar"))).isEqualTo("good-1");
+        assertThat(liveSlot()).isEqualTo("a");
+        assertThat(Files.exists(app.resolve("run/b"))).isFalse();
+        Result again = run(List.of("deploy/rollback.sh", app.toString()), env());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.output()).contains("is already live");
+        assertThat(live()).isEqualTo(first);
     }
 
     @Test
-    void onlyTheNewestReleasesAreKept() throws Exception {
+    void onlyTheNewestReleasesAreKeptAndNeverTheRollbackTarget() throws Exception {
         for (int i = 1; i <= 4; i++) {
-            assertThat(release(jar("good-" + i)).exitCode()).isZero();
+            Result released = release(jar("good-" + i));
+            assertThat(released.exitCode()).as(released.output()).isZero();
             Thread.sleep(1100);
         }
         try (Stream<Path> releases = Files.list(app.resolve("releases"))) {
+            // the two newest: they are also what the slots run and what a rollback returns to
             assertThat(releases.count()).isEqualTo(2);
         }
         assertThat(Files.readString(app.resolve("current/agent-workspace.jar"))).isEqualTo("good-4");
+        Result back = run(List.of("deploy/rollback.sh", app.toString()), env());
+        assertThat(back.exitCode()).as(back.output()).isZero();
+        assertThat(Files.readString(app.resolve("current/agent-workspace.jar"))).isEqualTo("good-3");
+    }
+
+    @Test
+    void theLiteSpeedSwitchRewritesItsAddressLineAndReloads() throws Exception {
+        Path vhost = work.resolve("vhconf.conf");
+        Files.copy(Path.of("deploy/lsws/agent-workspace-vhost.conf"), vhost);
+        Result switched = run(List.of("deploy/lsws/switch-upstream.sh", "8082"), Map.of("AGENT_LSWS_VHOST_CONF",
+                vhost.toString(), "AGENT_LSWS_RELOAD", "echo reloaded"));
+        assertThat(switched.exitCode()).as(switched.output()).isZero();
+        assertThat(switched.output()).contains("reloaded");
+        List<String> before = Files.readAllLines(Path.of("deploy/lsws/agent-workspace-vhost.conf"));
+        List<String> after = Files.readAllLines(vhost);
+        assertThat(after).hasSameSizeAs(before).contains("  address                 127.0.0.1:8082")
+                .doesNotContain("  address                 127.0.0.1:8081");
+        assertThat(run(List.of("deploy/lsws/switch-upstream.sh", "80; rm -rf /"), Map.of("AGENT_LSWS_VHOST_CONF",
+                vhost.toString(), "AGENT_LSWS_RELOAD", "echo reloaded")).exitCode()).isEqualTo(2);
     }
 
     @Test
@@ -104,13 +156,11 @@ class DeployScriptsIT {
         Files.writeString(data.resolve("workspaces/p1/README.md"), "hello");
         Files.writeString(data.resolve("master.key"), "never-in-a-backup");
 
-        Map<String, String> env = Map.of("AGENT_DB_HOST", TestServices.mariaDb().host(),
-                "AGENT_DB_PORT", Integer.toString(TestServices.mariaDb().port()), "AGENT_DB_USER", TestServices.mariaDbUser(),
-                "AGENT_DB_PASSWORD", TestServices.mariaDbPassword(), "AGENT_DB_NAME", database,
-                "AGENT_DATA_DIR", data.toString());
+        Map<String, String> env = new java.util.HashMap<>(Scripts.database(database));
+        env.put("AGENT_DATA_DIR", data.toString());
         Result backup = run(List.of("deploy/backup.sh", work.resolve("backups").toString()), env);
         assertThat(backup.exitCode()).as(backup.output()).isZero();
-        String base = backup.output().lines().reduce((a, b) -> b).orElseThrow().strip();
+        String base = backup.lastLine();
 
         TestServices.execute("DROP DATABASE " + database);
         Path restored = work.resolve("restored");
@@ -129,21 +179,28 @@ class DeployScriptsIT {
         assertThat(restored.resolve("master.key")).doesNotExist();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
     private Result release(Path jar) throws Exception {
         return run(List.of("deploy/release.sh", jar.toString(), app.toString()), env());
     }
 
     private Map<String, String> env() {
-        return Map.of("AGENT_RESTART_CMD", "echo restart >> " + app.resolve("restarts.log"),
-                "AGENT_READY_URL", "http://127.0.0.1:" + readiness.getAddress().getPort() + "/ready",
+        return Map.of("AGENT_SLOT_START", "echo start {slot} >> " + app.resolve("slots.log") + "; touch " + app.resolve("run/{slot}"),
+                "AGENT_SLOT_STOP", "echo stop {slot} >> " + app.resolve("slots.log") + "; rm -f " + app.resolve("run/{slot}"),
+                "AGENT_SLOT_RUNNING", "[ -e " + app.resolve("run/{slot}") + " ]",
+                "AGENT_PROXY_SWITCH", work.resolve("proxy-switch.sh").toString(),
                 "AGENT_READY_TIMEOUT", "3", "AGENT_KEEP_RELEASES", "2");
     }
 
     private String live() throws IOException {
         return Files.readSymbolicLink(app.resolve("current")).getFileName().toString();
+    }
+
+    private String liveSlot() throws IOException {
+        return Files.readAllLines(app.resolve("live")).get(0).substring("slot=".length());
+    }
+
+    private String port(String slot) {
+        return Integer.toString(slots.get(slot).getAddress().getPort());
     }
 
     private Path jar(String content) throws IOException {
@@ -153,11 +210,6 @@ class DeployScriptsIT {
     }
 
     private static Result run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
+        return Scripts.run(command, env, java.time.Duration.ofSeconds(120));
     }
 }

@@ -3,7 +3,6 @@ package io.agentworkspace.infrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +14,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.kafka.KafkaGateway;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
-import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.ProductionProfileContext;
 import io.agentworkspace.support.SuiteSettings;
-import io.agentworkspace.support.TestServices;
 import reactor.core.publisher.Flux;
 
 /**
@@ -35,16 +28,7 @@ import reactor.core.publisher.Flux;
  * Prometheus carries JVM, HTTP and event-processor figures, and a Kafka round trip through the one adapter keeps
  * per-key order on a real broker.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureObservability
-@ActiveProfiles({"mysql", "kafka"})
-class ProductionProfileIT {
-
-    @DynamicPropertySource
-    static void services(DynamicPropertyRegistry registry) throws Exception {
-        MySqlProfile.register(registry, TestServices.createDatabase(), Files.createTempDirectory("agent-production-it"));
-        MySqlProfile.registerKafka(registry);
-    }
+class ProductionProfileIT extends ProductionProfileContext {
 
     @Autowired
     WebTestClient http;

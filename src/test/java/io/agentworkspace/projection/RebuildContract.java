@@ -162,7 +162,7 @@ abstract class RebuildContract {
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
                 .value(metrics -> assertThat(metrics).containsPattern(
-                        "agent_projection_rebuild_processed\\{[^}]*projection=\"api-tokens\""));
+                        "agent_projection_rebuild_processed_total\\{[^}]*projection=\"api-tokens\""));
         jdbc.execute("DROP TABLE expected_tokens");
     }
 

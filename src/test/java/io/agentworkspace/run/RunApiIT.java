@@ -258,6 +258,9 @@ class RunApiIT {
 
     @Test
     void theListFiltersAndPagesAndTheQueueViewAndGaugesAgree() {
+        double succeededBefore = ended("succeeded");
+        double failedBefore = ended("failed");
+        long waitsBefore = meters.get("agent.runs.wait").tag("queue", "rag-index").timer().count();
         String a = RunsApi.script(http, projectId, "rag-index", "say a");
         String b = RunsApi.script(http, projectId, "rag-index", "fail b fails");
         RunsApi.awaitEnded(http, a, Duration.ofSeconds(20));
@@ -285,14 +288,22 @@ class RunApiIT {
         assertThat(rag.get("waitP50Ms").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(rag.get("waitP95Ms").asLong()).isGreaterThanOrEqualTo(rag.get("waitP50Ms").asLong());
 
-        // the same figures as gauges (Prometheus names agent_runs_*; the test context exports no scrape endpoint)
+        // Prometheus shape (agent_runs_*; the test context exports no scrape endpoint): counters of ended runs by
+        // state and a histogram of waits, for rate() and histogram_quantile() in queries; state as gauges
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(meters.get("agent.runs.failures.last.hour").tag("queue", "rag-index").gauge().value()).isEqualTo(1.0);
-            assertThat(meters.get("agent.runs.throughput.per.minute").tag("queue", "rag-index").gauge().value()).isEqualTo(0.4);
+            assertThat(ended("succeeded") - succeededBefore).isEqualTo(1.0);
+            assertThat(ended("failed") - failedBefore).isEqualTo(1.0);
+            assertThat(meters.get("agent.runs.wait").tag("queue", "rag-index").timer().count() - waitsBefore)
+                    .isEqualTo(2);
             assertThat(meters.get("agent.runs.pending").tag("queue", "rag-index").gauge().value()).isZero();
-            assertThat(meters.get("agent.runs.wait").tag("queue", "rag-index").tag("quantile", "0.95").gauge().value())
-                    .isEqualTo(rag.get("waitP95Ms").asLong() / 1000.0);
+            assertThat(meters.get("agent.runs.running").tag("queue", "rag-index").gauge().value()).isZero();
         });
+        assertThat(meters.find("agent.runs.wait").tag("quantile", "0.95").meter()).as("no quantile gauges").isNull();
+        assertThat(meters.find("agent.runs.throughput.per.minute").meter()).as("no window gauges").isNull();
+    }
+
+    private double ended(String state) {
+        return meters.get("agent.runs.ended").tag("queue", "rag-index").tag("state", state).counter().count();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.run.RunCommands.BeginRun;
 import io.agentworkspace.run.RunCommands.CancelRun;
 import io.agentworkspace.run.RunCommands.FinishRun;
+import io.agentworkspace.run.RunCommands.HandOverRun;
 import io.agentworkspace.run.RunCommands.InterruptRun;
 import io.agentworkspace.run.RunCommands.MarkRunStarted;
 import io.agentworkspace.run.RunCommands.Outcome;
@@ -121,5 +122,33 @@ class RunTest {
                 .when(new RetryRun(RUN, "00000000-0000-4000-8000-000000000001", "tok2", AT))
                 .expectResultMessagePayload("00000000-0000-4000-8000-000000000001")
                 .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void aDrainingNodeHandsARunBackWithoutSpendingAnAttempt() {
+        RunStarting starting = new RunStarting(RUN, PROJECT, "agents-default", 1, "node-a", 7, AT);
+        fixture.given(queued("requeue"), starting, new RunStarted(RUN, PROJECT, "agents-default", 1, AT))
+                .when(new HandOverRun(RUN, 1, "node-a", "deploy drain", AT))
+                .expectResultMessagePayload(true)
+                .expectEvents(new RunHandedOver(RUN, PROJECT, "agents-default", 1, "node-a", "deploy drain", AT),
+                        new RunRequeued(RUN, PROJECT, "agents-default", 2, AT));
+        // handed over once, then a crash of attempt 2 with 2 attempts allowed: requeued, since the hand-over was no
+        // failed attempt (without it, the second attempt's crash would end the run)
+        fixture.given(queued("requeue"), starting,
+                        new RunHandedOver(RUN, PROJECT, "agents-default", 1, "node-a", "deploy drain", AT),
+                        new RunRequeued(RUN, PROJECT, "agents-default", 2, AT),
+                        new RunStarting(RUN, PROJECT, "agents-default", 2, "node-b", 9, AT))
+                .when(new InterruptRun(RUN, 2, "node restarted", 2, AT))
+                .expectEvents(new RunInterrupted(RUN, PROJECT, "agents-default", 2, "node restarted", true, AT),
+                        new RunRequeued(RUN, PROJECT, "agents-default", 3, AT));
+        // a late hand-over of an attempt that already ended changes nothing; a cancelled one ends cancelled
+        fixture.given(queued("requeue"), starting, new RunSucceeded(RUN, PROJECT, "agents-default", 1, DONE, AT))
+                .when(new HandOverRun(RUN, 1, "node-a", "deploy drain", AT))
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
+        fixture.given(queued("requeue"), starting, new RunCancelRequested(RUN, PROJECT, "tok", AT))
+                .when(new HandOverRun(RUN, 1, "node-a", "deploy drain", AT))
+                .expectEvents(new RunCancelled(RUN, PROJECT, "agents-default", 1,
+                        RunSummary.of("cancelled by request while its node drained"), AT));
     }
 }

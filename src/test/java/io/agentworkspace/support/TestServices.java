@@ -90,6 +90,18 @@ public final class TestServices {
         return name;
     }
 
+    public static boolean databaseExists(String name) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(""), mariaDbUser(), mariaDbPassword());
+             var statement = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+            statement.setString(1, name);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() && rows.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB query failed: " + e.getMessage(), e);
+        }
+    }
+
     public static void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(""), mariaDbUser(), mariaDbPassword());
              Statement statement = connection.createStatement()) {
@@ -130,17 +142,26 @@ public final class TestServices {
 
     /** The ids of a console channel's events in the durable log of {@code database}, in order. */
     public static List<Long> consoleLogIds(String database, String channel) throws SQLException {
-        List<Long> ids = new ArrayList<>();
+        return new ArrayList<>(consoleEvents(database, channel).stream().map(ConsoleRow::id).toList());
+    }
+
+    /** One event of the durable console log: its id and name. */
+    public record ConsoleRow(long id, String name) {
+    }
+
+    /** The events of a console channel in the durable log of {@code database}, in id order. */
+    public static List<ConsoleRow> consoleEvents(String database, String channel) throws SQLException {
+        List<ConsoleRow> events = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl(database), mariaDbUser(), mariaDbPassword());
              PreparedStatement statement = connection.prepareStatement(
-                     "SELECT id FROM console_events WHERE channel = ? ORDER BY id")) {
+                     "SELECT id, event FROM console_events WHERE channel = ? ORDER BY id")) {
             statement.setString(1, channel);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    ids.add(rows.getLong(1));
+                    events.add(new ConsoleRow(rows.getLong(1), rows.getString(2)));
                 }
             }
         }
-        return ids;
+        return events;
     }
 }
