@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 import io.agentworkspace.console.PusherApiRequests;
 import io.agentworkspace.console.ServerProcess;
@@ -189,6 +190,11 @@ public final class ControlCenterBenchmark {
         int seconds = options.get("seconds");
         String runId = startRun(projectId, "say the benchmark's run\nsleep " + (seconds + 120) * 1000);
         String channel = "private-run." + runId;
+        ChromeDriver chrome = (ChromeDriver) browser.driver();
+        // each benchmark line's arrival on the page's WebSocket (before pusher-js and the page handle it), so the lag
+        // splits into delivery to the browser and the page's own work
+        chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", ARRIVALS));
+        chrome.executeCdpCommand("Performance.enable", Map.of());
         browser.open("/runs/" + runId);
         browser.until(driver -> "push".equals(browser.script("const s = document.querySelector('.live-status'); return s && s.dataset.transport")),
                 Duration.ofSeconds(60));
@@ -203,6 +209,8 @@ public final class ControlCenterBenchmark {
                 + "      const s = Math.floor(now / 1000); window.__bench.perSecond[s] = (window.__bench.perSecond[s] || 0) + 1; } } })"
                 + ".observe(document.getElementById('console'), {childList: true});");
 
+        browser.script("window.__arrivals.length = 0; window.__arrivalsOn = true;");
+        Map<String, Double> metricsBefore = mainThread(chrome);
         int batch = 10;
         long total = (long) rate * seconds;
         AtomicLong failures = new AtomicLong();
@@ -239,6 +247,20 @@ public final class ControlCenterBenchmark {
         double publishSeconds = (System.nanoTime() - t0) / 1e9;
         browser.until(driver -> ((Number) browser.script("return window.__bench.lags.length")).longValue() >= total - failures.get() * batch,
                 Duration.ofSeconds(120));
+        Map<String, Double> metricsAfter = mainThread(chrome);
+        double wall = metricsAfter.get("Timestamp") - metricsBefore.get("Timestamp");
+        System.out.printf("page main thread over the stream (%.1f s): busy %.0f%% (script %.0f%%, layout %.0f%%, style %.0f%%)%n",
+                wall, 100 * (metricsAfter.get("TaskDuration") - metricsBefore.get("TaskDuration")) / wall,
+                100 * (metricsAfter.get("ScriptDuration") - metricsBefore.get("ScriptDuration")) / wall,
+                100 * (metricsAfter.get("LayoutDuration") - metricsBefore.get("LayoutDuration")) / wall,
+                100 * (metricsAfter.get("RecalcStyleDuration") - metricsBefore.get("RecalcStyleDuration")) / wall);
+        long[] arrivals = ((List<Number>) browser.script("return window.__arrivals")).stream().mapToLong(Number::longValue)
+                .sorted().toArray();
+        if (arrivals.length > 0) {
+            System.out.printf("lag publish -> arrival on the page's WebSocket (%d lines): p50 %d ms, p99 %d ms, max %d ms%n",
+                    arrivals.length, arrivals[arrivals.length / 2], arrivals[(int) (arrivals.length * 0.99)],
+                    arrivals[arrivals.length - 1]);
+        }
         List<Number> lags = (List<Number>) browser.script("return window.__bench.lags");
         Map<String, Number> perSecond = (Map<String, Number>) browser.script("return window.__bench.perSecond");
         long[] sorted = lags.stream().mapToLong(Number::longValue).sorted().toArray();
@@ -252,6 +274,40 @@ public final class ControlCenterBenchmark {
                 rate, seconds, publishSeconds, failures.get(), sorted.length, sorted.length / publishSeconds, rates.get(0),
                 rates.get(rates.size() / 2), rates.get(rates.size() - 1), sorted[sorted.length / 2],
                 sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1], heapBefore, heapAfter, nodes);
+    }
+
+    /** Wraps the page's WebSocket constructor: every benchmark line's arrival time, by the page's clock. */
+    private static final String ARRIVALS = """
+            (() => {
+              const Native = window.WebSocket;
+              window.__arrivals = [];
+              window.__arrivalsOn = false;
+              const Wrapped = function (url, protocols) {
+                const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+                socket.addEventListener('message', (message) => {
+                  if (!window.__arrivalsOn || typeof message.data !== 'string') return;
+                  const now = Date.now();
+                  const lines = /bench \\d+ (\\d+)/g;
+                  let m;
+                  while ((m = lines.exec(message.data)) !== null) window.__arrivals.push(now - Number(m[1]));
+                });
+                return socket;
+              };
+              Wrapped.prototype = Native.prototype;
+              Object.assign(Wrapped, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+              window.WebSocket = Wrapped;
+            })();
+            """;
+
+    /** Chromium's own counters of the page's main thread (seconds of task, script, layout and style work). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> mainThread(ChromeDriver chrome) {
+        Map<String, Double> values = new java.util.HashMap<>();
+        for (Map<String, Object> metric : (List<Map<String, Object>>) chrome.executeCdpCommand("Performance.getMetrics",
+                Map.of()).get("metrics")) {
+            values.put((String) metric.get("name"), ((Number) metric.get("value")).doubleValue());
+        }
+        return values;
     }
 
     private String project() throws Exception {

@@ -43,8 +43,6 @@ import io.agentworkspace.support.TestServices;
 class RestoreDrillIT {
 
     /** The script provider is a test and demo provider: enabled here, in this one place. */
-    private static final Map<String, String> SCRIPT_PROVIDER = Map.of("agent.runs.providers.script.enabled", "true");
-
     @Test
     void aBackupRestoresIntoAServingCopyThatChecksOutAndATamperedOneFails() throws Exception {
         String database = TestServices.createDatabase();
@@ -149,7 +147,8 @@ class RestoreDrillIT {
     }
 
     private static Map<String, String> properties() {
-        Map<String, String> properties = new HashMap<>(SCRIPT_PROVIDER);
+        // the script provider is on through AppProcess (SuiteSettings)
+        Map<String, String> properties = new HashMap<>();
         properties.put("agent.runs.poll-interval", "200ms");
         properties.put("agent.secrets.master-key", MySqlProfile.TEST_MASTER_KEY);
         return properties;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The operating-system boundary around an agent subprocess (Claude Code). With {@link Mode#BWRAP} the process runs
@@ -103,7 +104,13 @@ public final class AgentSandbox {
         }
         // everything not bound above lives in the sandbox's own root, read-only: a write there fails rather than
         // vanish with the sandbox
-        wrapped.addAll(List.of("--remount-ro", "/", "--chdir", workspace.toString(), "--"));
+        wrapped.addAll(List.of("--remount-ro", "/"));
+        if (Stream.concat(Stream.of(workspace), writablePaths.stream()).anyMatch(path -> path.startsWith("/tmp"))) {
+            // a workspace under /tmp: bubblewrap made its parent directories on the private /tmp, where an agent
+            // could write beside the real paths; that /tmp is read-only too, and scratch space is in the home
+            wrapped.addAll(List.of("--remount-ro", "/tmp", "--dir", HOME + "/tmp", "--setenv", "TMPDIR", HOME + "/tmp"));
+        }
+        wrapped.addAll(List.of("--chdir", workspace.toString(), "--"));
         wrapped.add(executable.toString());
         wrapped.addAll(command.subList(1, command.size()));
         return wrapped;
