@@ -86,15 +86,17 @@ class Client {
         for (;;) {
           const page = await poll(channel, this.last, 500);
           page.events.forEach((event) => this.accept(event.data.n, event.id));
-          if (!page.more) break;
-        }
-        if (failing) this.mark('poll-ok');
-        failing = false;
-        if (this.pusher.connection.state !== 'connected' && Date.now() - this.lastKick > KICK_EVERY_MS) {
-          this.lastKick = Date.now();
-          this.mark('reconnect');
-          this.pusher.disconnect();
-          this.pusher.connect();
+          if (failing) this.mark('poll-ok');
+          failing = false;
+          // the server answers: reconnect now, while the backlog is still being read (push resumes after the last
+          // id held when it resubscribes; whichever path brings an id first has it accepted, the other is ignored)
+          if (this.pusher.connection.state !== 'connected' && Date.now() - this.lastKick > KICK_EVERY_MS) {
+            this.lastKick = Date.now();
+            this.mark('reconnect');
+            this.pusher.disconnect();
+            this.pusher.connect();
+          }
+          if (!page.more || (this.pusher.connection.state === 'connected' && this.subscribed)) break;
         }
       } catch (down) {
         failing = true;
