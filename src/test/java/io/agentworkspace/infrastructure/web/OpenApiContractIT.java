@@ -42,8 +42,8 @@ import io.agentworkspace.support.AdminToken;
 class OpenApiContractIT {
 
     static final Path COMMITTED = Path.of("docs/openapi.json");
-    static final String REGENERATE = "./mvnw -o -B -ntp verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false "
-            + "-Dit.test=OpenApiContractIT -Dopenapi.write=true";
+    static final String REGENERATE = "./mvnw -o -B -ntp verify -Dweb.skip=true -Dtest=none "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OpenApiContractIT -Dopenapi.write=true";
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
@@ -133,7 +133,7 @@ class OpenApiContractIT {
                 return;
             }
             String[] parts = name.split(" ", 2);
-            String uri = parts[1].replace("{appId}", "app").replace("{channel}", "presence-x").replace("{userId}", "u");
+            String uri = parts[1].replace("{channel}", "presence-x").replaceAll("\\{[^}]+}", "x");
             JsonNode answer = anonymous.method(HttpMethod.valueOf(parts[0])).uri(uri)
                     .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
                     .expectBody(JsonNode.class).returnResult().getResponseBody();
@@ -273,6 +273,15 @@ class OpenApiContractIT {
             for (int i = 0; i < committed.size(); i++) {
                 diff(at + "/" + i, committed.get(i), served.get(i), differences);
             }
+        } else if (committed.isArray() && served.isArray()) {
+            List<JsonNode> before = new ArrayList<>();
+            committed.forEach(before::add);
+            List<JsonNode> after = new ArrayList<>();
+            served.forEach(after::add);
+            before.stream().filter(item -> !after.contains(item))
+                    .forEach(item -> differences.add(at + ": - " + abbreviate(item)));
+            after.stream().filter(item -> !before.contains(item))
+                    .forEach(item -> differences.add(at + ": + " + abbreviate(item)));
         } else if (!committed.equals(served)) {
             differences.add(at + ": " + abbreviate(committed) + " -> " + abbreviate(served));
         }
