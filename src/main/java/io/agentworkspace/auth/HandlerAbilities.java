@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
  * {@code @PreAuthorize("isAuthenticated()")}. A handler that declares neither is refused (403), whatever the
  * caller holds; endpoints that take no token are declared in a {@link PublicEndpoints} bean and never get here.
  * Static resources (the Control Center's files) are served to any valid token. A request no mapping knows
- * passes, so it gets its 404. The annotation stays the single place a route declares its ability, read by {@link RequiredAbility}; method
- * security enforces it again on the handler itself.
+ * passes, so it gets its 404. The annotation stays the single place a route declares its ability, read by
+ * {@link RequiredAbility}; method security enforces it again on the handler itself.
  */
 final class HandlerAbilities implements ReactiveAuthorizationManager<AuthorizationContext> {
 

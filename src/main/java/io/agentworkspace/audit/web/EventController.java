@@ -71,13 +71,7 @@ class EventController {
     /** Written a page of lines at a time: one write and flush per page, not per event. */
     @GetMapping(value = "/stream", produces = MediaType.APPLICATION_NDJSON_VALUE)
     @PreAuthorize("hasAuthority('events:read')")
-    @Operation(operationId = "streamEvents", summary = "Stream the event history, then the new events as they are stored (SSE or NDJSON)",
-            responses = @ApiResponse(responseCode = "200", description = "One event per SSE message (`id:` its chain position, "
-                    + "`event:` its type's simple name, `data:` the event; `: heartbeat` comments while following) or "
-                    + "per NDJSON line", content = {
-                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = AuditedEvent.class)),
-                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE, schema = @Schema(implementation = AuditedEvent.class))}))
-    @ProblemTypes({"invalid-position", "invalid-event-filter", "invalid-time-range"})
+    @Operation(hidden = true) // documented on sse(): the same operation in its other media type
     Flux<DataBuffer> ndjson(@RequestParam(required = false) String after, @RequestParam(required = false) String aggregate,
                               @RequestParam(required = false) String type, @RequestParam(required = false) String from,
                               @RequestParam(required = false) String to, @RequestParam(defaultValue = "true") boolean follow,
@@ -90,12 +84,15 @@ class EventController {
 
     @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasAuthority('events:read')")
-    @Operation(operationId = "streamEvents", summary = "Stream the event history, then the new events as they are stored (SSE or NDJSON)",
-            responses = @ApiResponse(responseCode = "200", description = "One event per SSE message (`id:` its chain position, "
-                    + "`event:` its type's simple name, `data:` the event; `: heartbeat` comments while following) or "
-                    + "per NDJSON line", content = {
-                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = AuditedEvent.class)),
-                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE, schema = @Schema(implementation = AuditedEvent.class))}))
+    @Operation(operationId = "streamEvents",
+            summary = "Stream the event history, then the new events as they are stored (SSE or NDJSON)",
+            responses = @ApiResponse(responseCode = "200", description = "One event per SSE message (`id:` its "
+                    + "chain position, `event:` its type's simple name, `data:` the event; `: heartbeat` comments "
+                    + "while following) or per NDJSON line", content = {
+                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(implementation = AuditedEvent.class)),
+                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
+                            schema = @Schema(implementation = AuditedEvent.class))}))
     @ProblemTypes({"invalid-position", "invalid-event-filter", "invalid-time-range"})
     Flux<ServerSentEvent<AuditedEvent>> sse(@RequestParam(required = false) String after,
                                             @RequestParam(required = false) String aggregate,
@@ -118,7 +115,8 @@ class EventController {
 
     @GetMapping("/chain/verification")
     @PreAuthorize("hasAuthority('events:read')")
-    @Operation(operationId = "verifyEventChain", summary = "Verify the hash chain of the event history, optionally against kept checkpoints")
+    @Operation(operationId = "verifyEventChain",
+            summary = "Verify the hash chain of the event history, optionally against kept checkpoints")
     @ProblemTypes("invalid-checkpoint")
     Mono<ChainVerification.Report> verify(@RequestParam(required = false) List<String> checkpoint) {
         List<ChainVerification.Checkpoint> kept = checkpoint == null ? List.of()

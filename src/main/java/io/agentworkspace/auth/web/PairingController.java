@@ -106,7 +106,8 @@ class PairingController {
 
     @PostMapping(path = "/api/pair", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "pairDevice", summary = "Redeem a pairing code for a phone token (no token needed)",
-            responses = @ApiResponse(responseCode = "201", description = "Paired; the answer holds the token this once"))
+            responses = @ApiResponse(responseCode = "201",
+                    description = "Paired; the answer holds the token this once"))
     @ProblemTypes({"invalid-pairing-code", "too-many-pairing-attempts"})
     Mono<ResponseEntity<Paired>> pair(@Valid @RequestBody RedeemRequest request, ServerWebExchange exchange) {
         return pairings.redeem(request.code(), request.deviceName().strip(), clients.of(exchange))

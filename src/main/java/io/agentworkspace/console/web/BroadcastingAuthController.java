@@ -56,13 +56,7 @@ class BroadcastingAuthController {
 
     @PostMapping(path = "/broadcasting/auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @PreAuthorize("hasAuthority('console:subscribe')")
-    @Operation(operationId = "authorizeChannel", summary = "Sign a Pusher subscription to a private or presence channel",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                    @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
-                            schema = @Schema(implementation = ConsoleWire.AuthorizationRequest.class)),
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                            schema = @Schema(implementation = ConsoleWire.AuthorizationRequest.class))}))
-    @ProblemTypes({"invalid-socket-id", "invalid-channel", "not-a-private-channel", "invalid-cursor"})
+    @Operation(hidden = true) // documented on authorizeJson(): the same operation in its other media type
     Mono<ResponseEntity<Authorization>> authorizeForm(ServerWebExchange exchange,
                                                       @AuthenticationPrincipal TokenPrincipal caller) {
         return exchange.getFormData().map(form -> authorize(single(form, "socket_id"), single(form, "channel_name"),
@@ -72,7 +66,8 @@ class BroadcastingAuthController {
     @PostMapping(path = "/broadcasting/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('console:subscribe')")
     // reactive method security needs a Publisher: a plain ResponseEntity made every JSON request a 500
-    @Operation(operationId = "authorizeChannel", summary = "Sign a Pusher subscription to a private or presence channel",
+    @Operation(operationId = "authorizeChannel",
+            summary = "Sign a Pusher subscription to a private or presence channel",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
                     @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
                             schema = @Schema(implementation = ConsoleWire.AuthorizationRequest.class)),

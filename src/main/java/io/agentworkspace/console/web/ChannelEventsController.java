@@ -54,7 +54,8 @@ class ChannelEventsController {
     @PreAuthorize("hasAuthority('console:subscribe')")
     @Operation(operationId = "pollChannelEvents", summary = "Poll a channel's console events after a cursor",
             responses = @ApiResponse(responseCode = "200", description = "A page of events", content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConsoleWire.Page.class))))
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ConsoleWire.Page.class))))
     @ProblemTypes({"invalid-channel", "invalid-cursor", "cursor-in-future", "cursor-expired"})
     Mono<ResponseEntity<String>> events(@PathVariable String channel, @RequestParam(required = false) @Nullable String after,
                                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,

@@ -76,10 +76,11 @@ class ConsoleStreamController {
 
     @GetMapping("/api/console/stream")
     @PreAuthorize("hasAuthority('console:subscribe')")
-    @Operation(operationId = "streamConsole", summary = "Stream the console events of 1-50 channels (SSE), resuming after Last-Event-ID",
-            responses = @ApiResponse(responseCode = "200", description = "Server-Sent Events: a message per console event "
-                    + "(`id:` its log id, `data:` the item), `event: reset` when retention dropped events, `event: end` "
-                    + "before the server closes the stream, `: heartbeat` comments", content = @Content(
+    @Operation(operationId = "streamConsole",
+            summary = "Stream the console events of 1-50 channels (SSE), resuming after Last-Event-ID",
+            responses = @ApiResponse(responseCode = "200", description = "Server-Sent Events: a message per console "
+                    + "event (`id:` its log id, `data:` the item), `event: reset` when retention dropped events, "
+                    + "`event: end` before the server closes the stream, `: heartbeat` comments", content = @Content(
                     mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(oneOf = {ConsoleWire.Item.class,
                     ConsoleWire.Reset.class, ConsoleWire.End.class}))))
     @ProblemTypes({"invalid-channel", "invalid-cursor", "cursor-in-future", "too-many-connections"})

@@ -50,8 +50,8 @@ import org.springframework.web.method.HandlerMethod;
  * {@code security}), and every problem it can give as {@code application/problem+json} responses whose {@code type}
  * is an enum of catalogue URIs ({@link ProblemCatalog}). The problems an operation gives because of its kind
  * (401 with a token, 403 with an ability or for a browser's change, 429 where the rate limits apply, malformed
- * parameters, a body's 400/413/415, broken constraints, 500 anywhere) are added here for all; the rest a handler names with
- * {@link ProblemTypes}. docs/openapi.json holds the committed copy (docs/api.md).
+ * parameters, a body's 400/413/415, broken constraints, 500 anywhere) are added here for all; the rest a handler
+ * names with {@link ProblemTypes}. docs/openapi.json holds the committed copy (docs/api.md).
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiContract {
@@ -223,9 +223,10 @@ public class ApiContract {
         }
         Set<String> types = new TreeSet<>();
         for (Object part : problem.getSchema().getAllOf()) {
-            if (part instanceof Schema<?> schema && schema.getProperties() != null
-                    && schema.getProperties().get("type") != null && schema.getProperties().get("type").getEnum() != null) {
-                schema.getProperties().get("type").getEnum().forEach(value -> types.add(String.valueOf(value)));
+            Schema<?> type = part instanceof Schema<?> schema && schema.getProperties() != null
+                    ? schema.getProperties().get("type") : null;
+            if (type != null && type.getEnum() != null) {
+                type.getEnum().forEach(value -> types.add(String.valueOf(value)));
             }
         }
         return types;

@@ -52,7 +52,8 @@ class WorkspaceController {
 
     @GetMapping("/file")
     @PreAuthorize("hasAuthority('projects:read')")
-    @Operation(operationId = "readWorkspaceFile", summary = "Read a file of the workspace (text, or marked binary or truncated)")
+    @Operation(operationId = "readWorkspaceFile",
+            summary = "Read a file of the workspace (text, or marked binary or truncated)")
     @ProblemTypes({"invalid-project-id", "workspace-not-found", "absolute-path", "path-traversal", "invalid-path",
             "path-too-long", "path-in-git-directory", "path-outside-workspace", "not-a-file", "path-not-found"})
     Mono<FileContent> file(@PathVariable String id, @RequestParam String path) {
