@@ -36,7 +36,7 @@ class MeController {
     @PreAuthorize("isAuthenticated()")
     @Operation(operationId = "renewToken", summary = "Trade an expiring token for a fresh one",
             responses = @ApiResponse(responseCode = "201", description = "The new token, this once"))
-    @ProblemTypes("token-does-not-expire")
+    @ProblemTypes({"token-does-not-expire", "token-not-found", "projection-lagging"})
     Mono<ResponseEntity<TokenController.IssuedToken>> renew(@AuthenticationPrincipal TokenPrincipal caller) {
         return issuance.renew(caller).map(issued -> ResponseEntity.status(201).cacheControl(CacheControl.noStore())
                 .body(new TokenController.IssuedToken(issued.token().tokenId(), issued.token().name(),

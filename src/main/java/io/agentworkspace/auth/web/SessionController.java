@@ -72,7 +72,7 @@ class SessionController {
     @PostMapping(path = "/api/session", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "signIn", summary = "Sign a browser in with an API token; sets the session cookie",
             responses = @ApiResponse(responseCode = "201", description = "Signed in"))
-    @ProblemTypes({"unauthenticated", "session-token", "csrf-token-invalid"})
+    @ProblemTypes({"unauthenticated", "session-token", "csrf-token-invalid", "projection-lagging"})
     Mono<ResponseEntity<MeController.Me>> signIn(@Valid @RequestBody SignInRequest request, ServerWebExchange exchange) {
         return sessions.signIn(request.token().strip()).map(session -> {
             Instant expires = session.token().expiresAt();

@@ -70,7 +70,7 @@ class TokenController {
     @Operation(operationId = "issueToken", summary = "Issue a token; the answer holds its secret this once",
             responses = @ApiResponse(responseCode = "201", description = "Issued"))
     @ProblemTypes({"invalid-token-request", "unknown-preset", "unknown-ability", "ability-escalation",
-            "invalid-expiry"})
+            "invalid-expiry", "projection-lagging"})
     Mono<ResponseEntity<IssuedToken>> issue(@Valid @RequestBody IssueRequest request,
                                             @AuthenticationPrincipal TokenPrincipal caller) {
         Preset preset = request.preset() == null ? null : Preset.ofWireName(request.preset()).orElseThrow(() ->

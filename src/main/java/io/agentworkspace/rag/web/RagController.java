@@ -59,7 +59,7 @@ class RagController {
     @PreAuthorize("hasAuthority('projects:write')")
     @Operation(operationId = "reindexProject", summary = "Reindex a project's workspace for search",
             responses = @ApiResponse(responseCode = "202", description = "Requested"))
-    @ProblemTypes({"invalid-project-id", "project-not-found", "workspace-not-ready"})
+    @ProblemTypes({"invalid-project-id", "project-not-found", "workspace-not-ready", "projection-lagging"})
     Mono<ResponseEntity<Requested>> reindex(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         return indexing.request(id, "api", caller.tokenId())
                 .map(run -> ResponseEntity.accepted()
@@ -72,6 +72,7 @@ class RagController {
     @PreAuthorize("hasAuthority('projects:write')")
     @Operation(operationId = "reindexAllProjects", summary = "Reindex every project whose workspace is ready",
             responses = @ApiResponse(responseCode = "202", description = "Requested"))
+    @ProblemTypes("projection-lagging")
     Mono<ResponseEntity<Flux<Requested>>> reindexAll(@AuthenticationPrincipal TokenPrincipal caller) {
         return indexing.requestAll("api", caller.tokenId())
                 .map(run -> new Requested(run.runId(), run.projectId(), run.status()))

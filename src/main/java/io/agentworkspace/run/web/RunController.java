@@ -51,7 +51,7 @@ class RunController {
     @Operation(operationId = "startRun", summary = "Queue an agent run on a project",
             responses = @ApiResponse(responseCode = "202", description = "Queued"))
     @ProblemTypes({"unknown-project", "unknown-queue", "unknown-provider", "provider-disabled",
-            "workspace-not-ready", "projection-lagging"})
+            "workspace-not-ready"})
     Mono<ResponseEntity<RunDesk.Accepted>> start(@Valid @RequestBody StartRunRequest request,
                                                  @AuthenticationPrincipal TokenPrincipal caller) {
         StartRunRequest.Limits limits = request.limits();

@@ -67,7 +67,8 @@ class SecretController {
     @Operation(operationId = "setSecret", summary = "Set or rotate a secret; the value is never returned",
             responses = {@ApiResponse(responseCode = "201", description = "Created (version 1)"),
                     @ApiResponse(responseCode = "200", description = "Rotated")})
-    @ProblemTypes({"invalid-secret-name", "invalid-secret-value", "secret-version-conflict"})
+    @ProblemTypes({"invalid-secret-name", "invalid-secret-value", "secret-version-conflict",
+            "projection-lagging"})
     Mono<ResponseEntity<SecretView>> set(@PathVariable String name, @Valid @RequestBody SetRequest request,
                                          @AuthenticationPrincipal TokenPrincipal caller) {
         int bytes = request.value().getBytes(StandardCharsets.UTF_8).length;
@@ -83,7 +84,7 @@ class SecretController {
     @PreAuthorize("hasAuthority('secrets:write')")
     @Operation(operationId = "eraseSecret", summary = "Erase a secret and every key that opened it",
             responses = @ApiResponse(responseCode = "204", description = "Erased"))
-    @ProblemTypes({"invalid-secret-name", "secret-not-found"})
+    @ProblemTypes({"invalid-secret-name", "secret-not-found", "projection-lagging"})
     Mono<ResponseEntity<Void>> erase(@PathVariable String name, @AuthenticationPrincipal TokenPrincipal caller) {
         return secrets.erase(name, caller.tokenId()).thenReturn(ResponseEntity.noContent().build());
     }
