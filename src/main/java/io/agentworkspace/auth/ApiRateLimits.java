@@ -89,7 +89,6 @@ class ApiRateLimits {
     }
 
     private static boolean covered(ServerWebExchange exchange) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        return (path.startsWith("/api/") && !path.equals("/api/pair")) || path.equals("/broadcasting/auth");
+        return HttpSettings.RateLimits.covers(exchange.getRequest().getPath().pathWithinApplication().value());
     }
 }

@@ -2,19 +2,16 @@ package io.agentworkspace.auth;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.resource.ResourceWebHandler;
 
+import io.agentworkspace.infrastructure.web.RequiredAbility;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,13 +22,10 @@ import reactor.core.publisher.Mono;
  * {@code @PreAuthorize("isAuthenticated()")}. A handler that declares neither is refused (403), whatever the
  * caller holds; endpoints that take no token are declared in a {@link PublicEndpoints} bean and never get here.
  * Static resources (the Control Center's files) are served to any valid token. A request no mapping knows
- * passes, so it gets its 404. The annotation stays the single place a route declares its ability; method
- * security enforces it again on the handler itself.
+ * passes, so it gets its 404. The annotation stays the single place a route declares its ability, read by
+ * {@link RequiredAbility}; method security enforces it again on the handler itself.
  */
 final class HandlerAbilities implements ReactiveAuthorizationManager<AuthorizationContext> {
-
-    static final String AUTHENTICATED = "isAuthenticated()";
-    private static final Pattern AUTHORITY = Pattern.compile("^hasAuthority\\('([^']+)'\\)$");
 
     private final ObjectProvider<HandlerMapping> mappings;
     private volatile List<HandlerMapping> ordered;
@@ -66,29 +60,11 @@ final class HandlerAbilities implements ReactiveAuthorizationManager<Authorizati
         if (handler instanceof ResourceWebHandler) {
             return true;
         }
-        Optional<String> rule = rule(handler);
-        if (rule.isEmpty()) {
-            return false;
-        }
-        if (rule.get().equals(AUTHENTICATED)) {
+        if (RequiredAbility.anyValidToken(handler)) {
             return true;
         }
-        Optional<String> ability = required(handler);
+        Optional<String> ability = RequiredAbility.of(handler);
         return ability.isPresent() && caller.getAuthorities().stream()
                 .anyMatch(granted -> granted.getAuthority().equals(ability.get()));
-    }
-
-    /** The handler's {@code @PreAuthorize} expression, if it declares one. */
-    static Optional<String> rule(Object handler) {
-        if (!(handler instanceof HandlerMethod method)) {
-            return Optional.empty();
-        }
-        PreAuthorize rule = method.getMethodAnnotation(PreAuthorize.class);
-        return rule == null ? Optional.empty() : Optional.of(rule.value().strip());
-    }
-
-    /** The ability a handler demands, if it demands one. */
-    static Optional<String> required(Object handler) {
-        return rule(handler).map(AUTHORITY::matcher).filter(Matcher::matches).map(matcher -> matcher.group(1));
     }
 }

@@ -39,6 +39,7 @@ import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.infrastructure.web.RequiredAbility;
 import io.agentworkspace.infrastructure.redis.RedisDatabase;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.MySqlProfile;
@@ -231,17 +232,17 @@ class AccessIT {
                     HttpMethod http = method.asHttpMethod();
                     boolean open = isPublic(http, path);
                     boolean mutating = !(http == HttpMethod.GET || http == HttpMethod.HEAD || http == HttpMethod.OPTIONS);
-                    String ability = HandlerAbilities.required(route.getValue()).orElse(null);
-                    String rule = HandlerAbilities.rule(route.getValue()).orElse(null);
+                    String ability = RequiredAbility.of(route.getValue()).orElse(null);
+                    String rule = RequiredAbility.rule(route.getValue()).orElse(null);
                     boolean undeclared = path.equals("/api/test-only/undeclared");
                     if (!open) {
                         call(anonymous, http, path).expectStatus().isUnauthorized();
                     }
                     if (!open && !undeclared && !path.startsWith("/v3/api-docs")) {
-                        assertThat(ability != null || HandlerAbilities.AUTHENTICATED.equals(rule))
+                        assertThat(ability != null || RequiredAbility.ANY_VALID_TOKEN.equals(rule))
                                 .as(http + " " + path + " declares an ability or isAuthenticated()").isTrue();
                     }
-                    if (mutating && !open && !HandlerAbilities.AUTHENTICATED.equals(rule)) {
+                    if (mutating && !open && !RequiredAbility.ANY_VALID_TOKEN.equals(rule)) {
                         assertThat(ability).as(http + " " + path + " declares an ability").isNotNull();
                         TokenIssuance.Issued lacking = "events:read".equals(ability) ? otherOutsider : outsider;
                         call(AdminToken.authorize(anonymous, lacking.plaintext()), http, path)

@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
@@ -28,6 +32,7 @@ import io.agentworkspace.auth.ApiTokens;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.Polling;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,6 +60,8 @@ class EventController {
 
     @GetMapping
     @PreAuthorize("hasAuthority('events:read')")
+    @Operation(operationId = "listEvents", summary = "A page of the event history, filtered")
+    @ProblemTypes({"invalid-position", "invalid-limit", "invalid-event-filter", "invalid-time-range"})
     Mono<EventLog.Page> page(@RequestParam(required = false) String after, @RequestParam(required = false) String aggregate,
                              @RequestParam(required = false) String type, @RequestParam(required = false) String from,
                              @RequestParam(required = false) String to, @RequestParam(required = false) String limit) {
@@ -64,6 +71,7 @@ class EventController {
     /** Written a page of lines at a time: one write and flush per page, not per event. */
     @GetMapping(value = "/stream", produces = MediaType.APPLICATION_NDJSON_VALUE)
     @PreAuthorize("hasAuthority('events:read')")
+    @Operation(hidden = true) // documented on sse(): the same operation in its other media type
     Flux<DataBuffer> ndjson(@RequestParam(required = false) String after, @RequestParam(required = false) String aggregate,
                               @RequestParam(required = false) String type, @RequestParam(required = false) String from,
                               @RequestParam(required = false) String to, @RequestParam(defaultValue = "true") boolean follow,
@@ -76,6 +84,16 @@ class EventController {
 
     @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasAuthority('events:read')")
+    @Operation(operationId = "streamEvents",
+            summary = "Stream the event history, then the new events as they are stored (SSE or NDJSON)",
+            responses = @ApiResponse(responseCode = "200", description = "One event per SSE message (`id:` its "
+                    + "chain position, `event:` its type's simple name, `data:` the event; `: heartbeat` comments "
+                    + "while following) or per NDJSON line", content = {
+                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(implementation = AuditedEvent.class)),
+                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
+                            schema = @Schema(implementation = AuditedEvent.class))}))
+    @ProblemTypes({"invalid-position", "invalid-event-filter", "invalid-time-range"})
     Flux<ServerSentEvent<AuditedEvent>> sse(@RequestParam(required = false) String after,
                                             @RequestParam(required = false) String aggregate,
                                             @RequestParam(required = false) String type,
@@ -97,6 +115,9 @@ class EventController {
 
     @GetMapping("/chain/verification")
     @PreAuthorize("hasAuthority('events:read')")
+    @Operation(operationId = "verifyEventChain",
+            summary = "Verify the hash chain of the event history, optionally against kept checkpoints")
+    @ProblemTypes("invalid-checkpoint")
     Mono<ChainVerification.Report> verify(@RequestParam(required = false) List<String> checkpoint) {
         List<ChainVerification.Checkpoint> kept = checkpoint == null ? List.of()
                 : checkpoint.stream().map(ChainVerification.Checkpoint::parse).toList();
@@ -105,6 +126,8 @@ class EventController {
 
     @GetMapping("/chain/checkpoints")
     @PreAuthorize("hasAuthority('events:read')")
+    @Operation(operationId = "listChainCheckpoints", summary = "List the chain's checkpoints, to keep elsewhere")
+    @ProblemTypes({"invalid-position", "invalid-limit"})
     Mono<List<ChainVerification.StoredCheckpoint>> checkpoints(@RequestParam(required = false) String after,
                                                                 @RequestParam(required = false) String limit) {
         long afterSeq = EventQuery.position("after", after);

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -27,6 +29,7 @@ import io.agentworkspace.auth.Pairings;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.web.ClientAddresses;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -71,6 +74,8 @@ class PairingController {
 
     @PostMapping(path = "/api/pairings", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('devices:pair')")
+    @Operation(operationId = "issuePairingCode", summary = "Issue a pairing code (and QR payload) for a phone",
+            responses = @ApiResponse(responseCode = "201", description = "Issued"))
     Mono<ResponseEntity<Pairings.Issued>> issue(@Valid @RequestBody IssueRequest request,
                                                 @AuthenticationPrincipal TokenPrincipal caller,
                                                 ServerWebExchange exchange) {
@@ -82,12 +87,16 @@ class PairingController {
 
     @GetMapping("/api/pairings")
     @PreAuthorize("hasAuthority('devices:pair')")
+    @Operation(operationId = "listPairings", summary = "List the pairings")
     Flux<Pairings.PairingView> list() {
         return pairings.all();
     }
 
     @DeleteMapping("/api/pairings/{id}")
     @PreAuthorize("hasAuthority('devices:pair')")
+    @Operation(operationId = "revokePairing", summary = "Revoke a pairing and its phone token",
+            responses = @ApiResponse(responseCode = "204", description = "Revoked"))
+    @ProblemTypes({"invalid-pairing-id", "pairing-not-found"})
     Mono<ResponseEntity<Void>> revoke(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         if (!id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
             return Mono.error(RejectedCommand.invalid("invalid-pairing-id", "id", "id must be a UUID"));
@@ -96,6 +105,10 @@ class PairingController {
     }
 
     @PostMapping(path = "/api/pair", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "pairDevice", summary = "Redeem a pairing code for a phone token (no token needed)",
+            responses = @ApiResponse(responseCode = "201",
+                    description = "Paired; the answer holds the token this once"))
+    @ProblemTypes({"invalid-pairing-code", "too-many-pairing-attempts"})
     Mono<ResponseEntity<Paired>> pair(@Valid @RequestBody RedeemRequest request, ServerWebExchange exchange) {
         return pairings.redeem(request.code(), request.deviceName().strip(), clients.of(exchange))
                 .map(issued -> ResponseEntity.status(201).cacheControl(CacheControl.noStore())

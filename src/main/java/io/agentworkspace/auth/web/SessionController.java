@@ -3,19 +3,21 @@ package io.agentworkspace.auth.web;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,6 +28,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.agentworkspace.auth.BrowserSessions;
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.infrastructure.web.Problems;
 import reactor.core.publisher.Mono;
 
@@ -57,6 +60,7 @@ class SessionController {
 
     /** The Control Center asks this first: a signed-out browser gets 200 {@code signedIn: false}, not a 401. */
     @GetMapping("/api/session")
+    @Operation(operationId = "getSession", summary = "Whether the browser is signed in, and as whom")
     Mono<ResponseEntity<SessionState>> state(@AuthenticationPrincipal @Nullable TokenPrincipal caller) {
         SessionState state = caller == null ? new SessionState(false, null) : new SessionState(true,
                 new MeController.Me(caller.tokenId(), caller.name(), TokenController.wireNames(caller.abilities()),
@@ -66,6 +70,9 @@ class SessionController {
 
     /** 201 with the session (as {@code GET /api/me} shows it) and its HttpOnly cookie; 401 for an unusable token. */
     @PostMapping(path = "/api/session", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "signIn", summary = "Sign a browser in with an API token; sets the session cookie",
+            responses = @ApiResponse(responseCode = "201", description = "Signed in"))
+    @ProblemTypes({"unauthenticated", "session-token", "csrf-token-invalid", "projection-lagging"})
     Mono<ResponseEntity<MeController.Me>> signIn(@Valid @RequestBody SignInRequest request, ServerWebExchange exchange) {
         return sessions.signIn(request.token().strip()).map(session -> {
             Instant expires = session.token().expiresAt();
@@ -80,6 +87,9 @@ class SessionController {
 
     /** Ends the caller's session (its token is revoked) and clears the cookie; 204 also when there was none. */
     @DeleteMapping("/api/session")
+    @Operation(operationId = "signOut", summary = "Sign the browser out and clear its cookie",
+            responses = @ApiResponse(responseCode = "204", description = "Signed out"))
+    @ProblemTypes("csrf-token-invalid")
     Mono<ResponseEntity<Void>> signOut(@AuthenticationPrincipal @Nullable TokenPrincipal caller, ServerWebExchange exchange) {
         Mono<Void> ended = caller == null ? Mono.empty() : sessions.signOut(caller);
         return ended.then(Mono.fromSupplier(() -> ResponseEntity.noContent()

@@ -7,6 +7,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -32,6 +34,7 @@ import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.auth.TokenRecord;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -64,6 +67,10 @@ class TokenController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('tokens:manage')")
+    @Operation(operationId = "issueToken", summary = "Issue a token; the answer holds its secret this once",
+            responses = @ApiResponse(responseCode = "201", description = "Issued"))
+    @ProblemTypes({"invalid-token-request", "unknown-preset", "unknown-ability", "ability-escalation",
+            "invalid-expiry", "projection-lagging"})
     Mono<ResponseEntity<IssuedToken>> issue(@Valid @RequestBody IssueRequest request,
                                             @AuthenticationPrincipal TokenPrincipal caller) {
         Preset preset = request.preset() == null ? null : Preset.ofWireName(request.preset()).orElseThrow(() ->
@@ -100,12 +107,16 @@ class TokenController {
 
     @GetMapping
     @PreAuthorize("hasAuthority('tokens:manage')")
+    @Operation(operationId = "listTokens", summary = "List the tokens (never their secrets)")
     Flux<TokenView> list() {
         return tokens.all().map(TokenView::of);
     }
 
     @DeleteMapping("/{id}")
     @PreAuthorize("hasAuthority('tokens:manage')")
+    @Operation(operationId = "revokeToken", summary = "Revoke a token at once",
+            responses = @ApiResponse(responseCode = "204", description = "Revoked"))
+    @ProblemTypes({"invalid-token-id", "token-not-found", "revocation-not-allowed"})
     Mono<ResponseEntity<Void>> revoke(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         if (!id.matches("[0-9a-f]{16}")) {
             return Mono.error(RejectedCommand.invalid("invalid-token-id", "id", "id must be 16 hexadecimal characters"));

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +27,7 @@ import io.agentworkspace.console.ChannelAccess;
 import io.agentworkspace.console.ConsoleChannels;
 import io.agentworkspace.console.PusherCredentials;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,6 +56,7 @@ class BroadcastingAuthController {
 
     @PostMapping(path = "/broadcasting/auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @PreAuthorize("hasAuthority('console:subscribe')")
+    @Operation(hidden = true) // documented on authorizeJson(): the same operation in its other media type
     Mono<ResponseEntity<Authorization>> authorizeForm(ServerWebExchange exchange,
                                                       @AuthenticationPrincipal TokenPrincipal caller) {
         return exchange.getFormData().map(form -> authorize(single(form, "socket_id"), single(form, "channel_name"),
@@ -61,6 +66,14 @@ class BroadcastingAuthController {
     @PostMapping(path = "/broadcasting/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('console:subscribe')")
     // reactive method security needs a Publisher: a plain ResponseEntity made every JSON request a 500
+    @Operation(operationId = "authorizeChannel",
+            summary = "Sign a Pusher subscription to a private or presence channel",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
+                            schema = @Schema(implementation = ConsoleWire.AuthorizationRequest.class)),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = ConsoleWire.AuthorizationRequest.class))}))
+    @ProblemTypes({"invalid-socket-id", "invalid-channel", "not-a-private-channel", "invalid-cursor"})
     Mono<ResponseEntity<Authorization>> authorizeJson(@RequestBody Map<String, Object> body,
                                                       @AuthenticationPrincipal TokenPrincipal caller) {
         return Mono.fromCallable(() -> authorize(text(body.get("socket_id")), text(body.get("channel_name")),

@@ -3,6 +3,10 @@ package io.agentworkspace.console.web;
 import java.util.List;
 import java.util.Set;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.CacheControl;
@@ -22,6 +26,7 @@ import io.agentworkspace.console.ConsoleChannels;
 import io.agentworkspace.console.ConsoleEvent;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.console.ConsoleMetrics;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,6 +52,11 @@ class ChannelEventsController {
      */
     @GetMapping("/api/channels/{channel}/events")
     @PreAuthorize("hasAuthority('console:subscribe')")
+    @Operation(operationId = "pollChannelEvents", summary = "Poll a channel's console events after a cursor",
+            responses = @ApiResponse(responseCode = "200", description = "A page of events", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ConsoleWire.Page.class))))
+    @ProblemTypes({"invalid-channel", "invalid-cursor", "cursor-in-future", "cursor-expired"})
     Mono<ResponseEntity<String>> events(@PathVariable String channel, @RequestParam(required = false) @Nullable String after,
                                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
                                         @AuthenticationPrincipal TokenPrincipal caller) {

@@ -7,6 +7,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.Channel;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -33,6 +37,7 @@ import io.agentworkspace.console.TokenWatch;
 import io.agentworkspace.infrastructure.Polling;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.web.ClientAddresses;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -71,6 +76,14 @@ class ConsoleStreamController {
 
     @GetMapping("/api/console/stream")
     @PreAuthorize("hasAuthority('console:subscribe')")
+    @Operation(operationId = "streamConsole",
+            summary = "Stream the console events of 1-50 channels (SSE), resuming after Last-Event-ID",
+            responses = @ApiResponse(responseCode = "200", description = "Server-Sent Events: a message per console "
+                    + "event (`id:` its log id, `data:` the item), `event: reset` when retention dropped events, "
+                    + "`event: end` before the server closes the stream, `: heartbeat` comments", content = @Content(
+                    mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(oneOf = {ConsoleWire.Item.class,
+                    ConsoleWire.Reset.class, ConsoleWire.End.class}))))
+    @ProblemTypes({"invalid-channel", "invalid-cursor", "cursor-in-future", "too-many-connections"})
     Mono<Void> stream(@RequestParam(name = "channel", required = false) @Nullable List<String> channelNames,
                       @RequestParam(name = "last_event_id", required = false) @Nullable String lastEventIdParameter,
                       @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventIdHeader,

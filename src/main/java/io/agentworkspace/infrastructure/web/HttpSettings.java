@@ -29,5 +29,10 @@ public record HttpSettings(@DefaultValue List<String> trustedProxies, @DefaultVa
      */
     public record RateLimits(@DefaultValue("true") boolean enabled, @DefaultValue("12000") int perTokenPerMinute,
                              @DefaultValue("1200") int perAddressPerMinute, @DefaultValue("100000") int maxTracked) {
+
+        /** Whether requests to this path count against the limits (the OpenAPI document lists 429 for these). */
+        public static boolean covers(String path) {
+            return (path.startsWith("/api/") && !path.equals("/api/pair")) || path.equals("/broadcasting/auth");
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.agentworkspace.project.web;
 import java.net.URI;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.project.ProjectSource;
 import io.agentworkspace.project.ProjectView;
 import io.agentworkspace.project.Projects;
@@ -45,6 +48,10 @@ class ProjectController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('projects:write')")
+    @Operation(operationId = "registerProject", summary = "Register a git project; its workspace is cloned next",
+            responses = @ApiResponse(responseCode = "202", description = "Registered; the clone follows"))
+    @ProblemTypes({"invalid-project-source", "git-url-not-allowed", "local-path-not-allowed", "not-a-git-repository",
+            "project-name-taken"})
     Mono<ResponseEntity<Registration>> register(@Valid @RequestBody RegisterProjectRequest request,
                                                 @AuthenticationPrincipal TokenPrincipal caller) {
         String projectId = UUID.randomUUID().toString();
@@ -58,6 +65,7 @@ class ProjectController {
 
     @GetMapping
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "listProjects", summary = "List projects, a page at a time")
     Mono<Projects.Page> list(@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
                              @RequestParam(defaultValue = "0") @Min(0) int offset) {
         return projects.page(limit, offset);
@@ -65,6 +73,8 @@ class ProjectController {
 
     @GetMapping("/{id}")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "getProject", summary = "Get a project")
+    @ProblemTypes({"invalid-project-id", "project-not-found"})
     Mono<ProjectView> get(@PathVariable String id) {
         if (!isUuid(id)) {
             return Mono.error(RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID"));

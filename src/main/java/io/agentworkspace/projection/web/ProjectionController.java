@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.projection.ProcessorProgress;
 import io.agentworkspace.projection.ProjectionCatalog;
 import io.agentworkspace.projection.ProjectionRebuilds;
@@ -58,6 +61,7 @@ class ProjectionController {
 
     @GetMapping
     @PreAuthorize("hasAuthority('projections:read')")
+    @Operation(operationId = "listProjections", summary = "List the read models with their progress")
     Flux<ProjectionView> list() {
         return blocking.call(() -> {
             Map<String, ProcessorProgress.Progress> processors = progress.sample();
@@ -67,6 +71,8 @@ class ProjectionController {
 
     @GetMapping("/{name}")
     @PreAuthorize("hasAuthority('projections:read')")
+    @Operation(operationId = "getProjection", summary = "Get a read model's progress")
+    @ProblemTypes({"invalid-projection-name", "projection-not-found"})
     Mono<ProjectionView> get(@PathVariable String name) {
         ProjectionCatalog.Projection projection = named(name);
         return blocking.call(() -> view(projection, progress.sample()));
@@ -74,6 +80,10 @@ class ProjectionController {
 
     @PostMapping("/{name}/rebuild")
     @PreAuthorize("hasAuthority('projections:rebuild')")
+    @Operation(operationId = "rebuildProjection", summary = "Rebuild a read model beside the live one, then swap",
+            responses = @ApiResponse(responseCode = "202", description = "Started"))
+    @ProblemTypes({"invalid-projection-name", "projection-not-found", "rebuild-in-progress",
+            "projection-not-rebuildable", "projection-not-running"})
     Mono<ResponseEntity<RebuildProgress>> rebuild(@PathVariable String name) {
         named(name);
         return blocking.call(() -> rebuilds.start(name))

@@ -2,6 +2,8 @@ package io.agentworkspace.rag.web;
 
 import java.net.URI;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.MediaType;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.rag.IndexRunView;
 import io.agentworkspace.rag.RagIndexing;
 import io.agentworkspace.rag.RagSearch;
@@ -46,12 +49,17 @@ class RagController {
 
     @PostMapping(path = "/api/projects/{id}/search", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "searchProject", summary = "Search a project's workspace by meaning (RAG)")
+    @ProblemTypes({"validation-failed", "invalid-project-id", "project-not-found"})
     Mono<SearchResult> search(@PathVariable String id, @RequestBody SearchRequest request) {
         return search.search(id, request.query(), request.k(), request.pathPrefix());
     }
 
     @PostMapping("/api/projects/{id}/rag/reindex")
     @PreAuthorize("hasAuthority('projects:write')")
+    @Operation(operationId = "reindexProject", summary = "Reindex a project's workspace for search",
+            responses = @ApiResponse(responseCode = "202", description = "Requested"))
+    @ProblemTypes({"invalid-project-id", "project-not-found", "workspace-not-ready", "projection-lagging"})
     Mono<ResponseEntity<Requested>> reindex(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         return indexing.request(id, "api", caller.tokenId())
                 .map(run -> ResponseEntity.accepted()
@@ -62,6 +70,9 @@ class RagController {
     /** Reindexes every project whose workspace is ready; answers once all are requested. */
     @PostMapping("/api/rag/reindex")
     @PreAuthorize("hasAuthority('projects:write')")
+    @Operation(operationId = "reindexAllProjects", summary = "Reindex every project whose workspace is ready",
+            responses = @ApiResponse(responseCode = "202", description = "Requested"))
+    @ProblemTypes("projection-lagging")
     Mono<ResponseEntity<Flux<Requested>>> reindexAll(@AuthenticationPrincipal TokenPrincipal caller) {
         return indexing.requestAll("api", caller.tokenId())
                 .map(run -> new Requested(run.runId(), run.projectId(), run.status()))
@@ -71,6 +82,8 @@ class RagController {
 
     @GetMapping("/api/projects/{id}/rag/runs")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "listIndexRuns", summary = "List a project's index runs, newest first")
+    @ProblemTypes({"invalid-project-id", "project-not-found"})
     Flux<IndexRunView> runs(@PathVariable String id,
                             @RequestParam(defaultValue = "20") @Min(1) @Max(200) int limit) {
         return indexing.project(id).thenMany(indexing.runs(id, limit));
@@ -78,6 +91,8 @@ class RagController {
 
     @GetMapping("/api/projects/{id}/rag/runs/{runId}")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "getIndexRun", summary = "Get an index run")
+    @ProblemTypes({"invalid-project-id", "project-not-found", "index-run-not-found"})
     Mono<IndexRunView> run(@PathVariable String id, @PathVariable String runId) {
         return indexing.project(id).then(indexing.run(runId))
                 .filter(run -> run.projectId().equals(id))

@@ -2,6 +2,8 @@ package io.agentworkspace.run.web;
 
 import java.net.URI;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.run.QueueFigures;
 import io.agentworkspace.run.QueueHistory;
 import io.agentworkspace.run.RunDesk;
@@ -45,6 +48,10 @@ class RunController {
 
     @PostMapping(path = "/api/runs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('runs:write')")
+    @Operation(operationId = "startRun", summary = "Queue an agent run on a project",
+            responses = @ApiResponse(responseCode = "202", description = "Queued"))
+    @ProblemTypes({"unknown-project", "unknown-queue", "unknown-provider", "provider-disabled",
+            "workspace-not-ready"})
     Mono<ResponseEntity<RunDesk.Accepted>> start(@Valid @RequestBody StartRunRequest request,
                                                  @AuthenticationPrincipal TokenPrincipal caller) {
         StartRunRequest.Limits limits = request.limits();
@@ -57,18 +64,26 @@ class RunController {
 
     @PostMapping("/api/runs/{id}/cancel")
     @PreAuthorize("hasAuthority('runs:write')")
+    @Operation(operationId = "cancelRun", summary = "Cancel a run",
+            responses = @ApiResponse(responseCode = "202", description = "Cancel requested"))
+    @ProblemTypes({"invalid-run-id", "run-not-found", "run-finished"})
     Mono<ResponseEntity<RunDesk.Accepted>> cancel(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         return Mono.defer(() -> desk.cancel(id, caller.tokenId())).map(RunController::accepted);
     }
 
     @PostMapping("/api/runs/{id}/retry")
     @PreAuthorize("hasAuthority('runs:write')")
+    @Operation(operationId = "retryRun", summary = "Queue an ended run again",
+            responses = @ApiResponse(responseCode = "202", description = "Queued again"))
+    @ProblemTypes({"invalid-run-id", "run-not-found", "run-not-finished"})
     Mono<ResponseEntity<RunDesk.Accepted>> retry(@PathVariable String id, @AuthenticationPrincipal TokenPrincipal caller) {
         return Mono.defer(() -> desk.retry(id, caller.tokenId())).map(RunController::accepted);
     }
 
     @GetMapping("/api/runs")
     @PreAuthorize("hasAuthority('runs:read')")
+    @Operation(operationId = "listRuns", summary = "List runs, newest first, a page at a time")
+    @ProblemTypes({"unknown-state", "unknown-queue", "invalid-project-id"})
     Mono<Runs.Page> list(@RequestParam(required = false) @Nullable String state,
                          @RequestParam(required = false) @Nullable String queue,
                          @RequestParam(required = false) @Nullable String project,
@@ -93,6 +108,8 @@ class RunController {
 
     @GetMapping("/api/runs/{id}")
     @PreAuthorize("hasAuthority('runs:read')")
+    @Operation(operationId = "getRun", summary = "Get a run")
+    @ProblemTypes({"invalid-run-id", "run-not-found"})
     Mono<RunView> get(@PathVariable String id) {
         return Mono.defer(() -> {
             RunDesk.requireRunId(id);
@@ -102,6 +119,7 @@ class RunController {
 
     @GetMapping("/api/queues")
     @PreAuthorize("hasAuthority('runs:read')")
+    @Operation(operationId = "getQueues", summary = "The queues now: waiting, running, slots")
     Mono<QueueView> queues() {
         return runs.queues().map(QueueView::new);
     }
@@ -109,6 +127,7 @@ class RunController {
     /** The queues minute by minute over the last {@code minutes} (1-1440, default 60): the Control Center's chart. */
     @GetMapping("/api/queues/history")
     @PreAuthorize("hasAuthority('runs:read')")
+    @Operation(operationId = "getQueueHistory", summary = "The queues minute by minute")
     Mono<QueueHistory> queueHistory(@RequestParam(defaultValue = "60") @Min(1) @Max(1440) int minutes) {
         return runs.history(minutes);
     }

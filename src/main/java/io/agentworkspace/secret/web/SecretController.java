@@ -2,6 +2,8 @@ package io.agentworkspace.secret.web;
 
 import java.nio.charset.StandardCharsets;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.MediaType;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.secret.SecretValue;
 import io.agentworkspace.secret.SecretView;
 import io.agentworkspace.secret.Secrets;
@@ -45,12 +48,15 @@ class SecretController {
 
     @GetMapping
     @PreAuthorize("hasAuthority('secrets:read')")
+    @Operation(operationId = "listSecrets", summary = "List the secrets (names and versions, never values)")
     Flux<SecretView> list() {
         return secrets.all();
     }
 
     @GetMapping("/{name}")
     @PreAuthorize("hasAuthority('secrets:read')")
+    @Operation(operationId = "getSecret", summary = "Get a secret's name and version (never its value)")
+    @ProblemTypes({"invalid-secret-name", "secret-not-found"})
     Mono<SecretView> get(@PathVariable String name) {
         return secrets.byName(name)
                 .switchIfEmpty(Mono.error(() -> RejectedCommand.notFound("secret-not-found", "No such secret.")));
@@ -58,6 +64,11 @@ class SecretController {
 
     @PutMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('secrets:write')")
+    @Operation(operationId = "setSecret", summary = "Set or rotate a secret; the value is never returned",
+            responses = {@ApiResponse(responseCode = "201", description = "Created (version 1)"),
+                    @ApiResponse(responseCode = "200", description = "Rotated")})
+    @ProblemTypes({"invalid-secret-name", "invalid-secret-value", "secret-version-conflict",
+            "projection-lagging"})
     Mono<ResponseEntity<SecretView>> set(@PathVariable String name, @Valid @RequestBody SetRequest request,
                                          @AuthenticationPrincipal TokenPrincipal caller) {
         int bytes = request.value().getBytes(StandardCharsets.UTF_8).length;
@@ -71,6 +82,9 @@ class SecretController {
 
     @DeleteMapping("/{name}")
     @PreAuthorize("hasAuthority('secrets:write')")
+    @Operation(operationId = "eraseSecret", summary = "Erase a secret and every key that opened it",
+            responses = @ApiResponse(responseCode = "204", description = "Erased"))
+    @ProblemTypes({"invalid-secret-name", "secret-not-found", "projection-lagging"})
     Mono<ResponseEntity<Void>> erase(@PathVariable String name, @AuthenticationPrincipal TokenPrincipal caller) {
         return secrets.erase(name, caller.tokenId()).thenReturn(ResponseEntity.noContent().build());
     }

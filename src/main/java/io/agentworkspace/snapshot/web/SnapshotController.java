@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,6 +31,7 @@ import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.snapshot.DeleteSnapshot;
 import io.agentworkspace.snapshot.RequestSnapshot;
 import io.agentworkspace.snapshot.RestoreReport;
@@ -76,6 +79,9 @@ class SnapshotController {
 
     @PostMapping(path = "/snapshots")
     @PreAuthorize("hasAuthority('snapshots:write')")
+    @Operation(operationId = "takeSnapshot", summary = "Snapshot the workspace; the archive is written next",
+            responses = @ApiResponse(responseCode = "202", description = "Requested"))
+    @ProblemTypes({"invalid-project-id", "workspace-not-found"})
     Mono<ResponseEntity<Requested>> take(@PathVariable String id, @Valid @RequestBody(required = false) @Nullable SnapshotRequest request,
                                          @AuthenticationPrincipal TokenPrincipal caller) {
         String snapshotId = UUID.randomUUID().toString();
@@ -89,6 +95,8 @@ class SnapshotController {
 
     @GetMapping("/snapshots")
     @PreAuthorize("hasAuthority('snapshots:read')")
+    @Operation(operationId = "listSnapshots", summary = "List the project's snapshots, a page at a time")
+    @ProblemTypes("invalid-project-id")
     Mono<Snapshots.Page> list(@PathVariable String id, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
                               @RequestParam(defaultValue = "0") @Min(0) int offset,
                               @RequestParam(defaultValue = "false") boolean includeDeleted) {
@@ -98,6 +106,8 @@ class SnapshotController {
 
     @GetMapping("/snapshots/{snapshotId}")
     @PreAuthorize("hasAuthority('snapshots:read')")
+    @Operation(operationId = "getSnapshot", summary = "Get a snapshot")
+    @ProblemTypes({"invalid-project-id", "invalid-snapshot-id", "snapshot-not-found"})
     Mono<SnapshotView> get(@PathVariable String id, @PathVariable String snapshotId) {
         requireUuid(id, "id");
         requireUuid(snapshotId, "snapshotId");
@@ -107,6 +117,10 @@ class SnapshotController {
 
     @PostMapping("/snapshots/{snapshotId}/restore")
     @PreAuthorize("hasAuthority('snapshots:write')")
+    @Operation(operationId = "restoreSnapshot", summary = "Restore the workspace to a snapshot")
+    @ProblemTypes({"invalid-project-id", "invalid-snapshot-id", "snapshot-not-found", "snapshot-in-progress",
+            "snapshot-not-restorable", "snapshot-archive-corrupt", "snapshot-archive-missing", "workspace-busy",
+            "snapshot-driver-unavailable"})
     Mono<RestoreReport> restore(@PathVariable String id, @PathVariable String snapshotId,
                                 @AuthenticationPrincipal TokenPrincipal caller) {
         requireUuid(id, "id");
@@ -116,6 +130,9 @@ class SnapshotController {
 
     @DeleteMapping("/snapshots/{snapshotId}")
     @PreAuthorize("hasAuthority('snapshots:write')")
+    @Operation(operationId = "deleteSnapshot", summary = "Delete a snapshot and its archive",
+            responses = @ApiResponse(responseCode = "204", description = "Deleted"))
+    @ProblemTypes({"invalid-project-id", "invalid-snapshot-id", "snapshot-not-found", "snapshot-in-progress"})
     Mono<ResponseEntity<Void>> delete(@PathVariable String id, @PathVariable String snapshotId,
                                       @AuthenticationPrincipal TokenPrincipal caller) {
         requireUuid(id, "id");
@@ -128,6 +145,8 @@ class SnapshotController {
 
     @GetMapping("/snapshot-retention")
     @PreAuthorize("hasAuthority('snapshots:read')")
+    @Operation(operationId = "getSnapshotRetention", summary = "The project's snapshot retention")
+    @ProblemTypes("invalid-project-id")
     Mono<Snapshots.Retention> retention(@PathVariable String id) {
         requireUuid(id, "id");
         return snapshots.retention(id);
@@ -135,6 +154,8 @@ class SnapshotController {
 
     @PutMapping(path = "/snapshot-retention", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasAuthority('snapshots:write')")
+    @Operation(operationId = "setSnapshotRetention", summary = "Set how many and how old snapshots are kept")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found"})
     Mono<ResponseEntity<Snapshots.Retention>> setRetention(@PathVariable String id,
                                                            @Valid @RequestBody RetentionRequest request,
                                                            @AuthenticationPrincipal TokenPrincipal caller) {

@@ -1,5 +1,6 @@
 package io.agentworkspace.workspace.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.workspace.DirectoryListing;
 import io.agentworkspace.workspace.FileContent;
 import io.agentworkspace.workspace.GitViews;
@@ -41,24 +43,38 @@ class WorkspaceController {
 
     @GetMapping("/tree")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "listWorkspaceDirectory", summary = "List a directory of the workspace")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "absolute-path", "path-traversal", "invalid-path",
+            "path-too-long", "path-in-git-directory", "path-outside-workspace", "not-a-directory", "path-not-found"})
     Mono<DirectoryListing> tree(@PathVariable String id, @RequestParam(required = false) @Nullable String path) {
         return blocking.call(() -> files.list(id, path));
     }
 
     @GetMapping("/file")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "readWorkspaceFile",
+            summary = "Read a file of the workspace (text, or marked binary or truncated)")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "absolute-path", "path-traversal", "invalid-path",
+            "path-too-long", "path-in-git-directory", "path-outside-workspace", "not-a-file", "path-not-found"})
     Mono<FileContent> file(@PathVariable String id, @RequestParam String path) {
         return blocking.call(() -> files.read(id, path));
     }
 
     @GetMapping("/git/status")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "getWorkspaceGitStatus", summary = "The workspace's git status")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "workspace-not-a-repository",
+            "workspace-repository-unsafe"})
     Mono<GitViews.Status> status(@PathVariable String id) {
         return blocking.call(() -> git.status(id));
     }
 
     @GetMapping("/git/log")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "getWorkspaceGitLog", summary = "The workspace's git log, optionally of one path")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "workspace-not-a-repository",
+            "workspace-repository-unsafe", "absolute-path", "path-traversal", "invalid-path", "path-too-long",
+            "path-in-git-directory", "path-outside-workspace"})
     Mono<GitViews.Log> log(@PathVariable String id, @RequestParam(required = false) @Nullable String path,
                            @RequestParam(defaultValue = "50") int limit) {
         return blocking.call(() -> git.log(id, path, limit));
@@ -66,6 +82,10 @@ class WorkspaceController {
 
     @GetMapping("/git/diff")
     @PreAuthorize("hasAuthority('projects:read')")
+    @Operation(operationId = "getWorkspaceGitDiff", summary = "The diff between two commits, optionally of one path")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "workspace-not-a-repository",
+            "workspace-repository-unsafe", "invalid-commit", "commit-not-found", "absolute-path", "path-traversal",
+            "invalid-path", "path-too-long", "path-in-git-directory", "path-outside-workspace"})
     Mono<GitViews.Diff> diff(@PathVariable String id, @RequestParam String from, @RequestParam String to,
                              @RequestParam(required = false) @Nullable String path) {
         return blocking.call(() -> git.diff(id, from, to, path));
@@ -73,6 +93,10 @@ class WorkspaceController {
 
     @PostMapping("/pull")
     @PreAuthorize("hasAuthority('projects:write')")
+    @Operation(operationId = "pullWorkspace", summary = "Fast-forward the workspace from its origin")
+    @ProblemTypes({"invalid-project-id", "workspace-not-found", "workspace-not-a-repository",
+            "workspace-repository-unsafe", "no-origin", "no-upstream", "detached-head", "pull-not-fast-forward",
+            "pull-blocked-by-local-changes", "workspace-busy", "origin-unreachable"})
     Mono<PullResult> pull(@PathVariable String id) {
         return puller.pull(id);
     }
