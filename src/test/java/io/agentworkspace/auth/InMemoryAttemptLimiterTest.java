@@ -2,12 +2,12 @@ package io.agentworkspace.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+
+import io.agentworkspace.support.MovableClock;
 
 /**
  * The in-memory limiter holds at most its bound of clients: a flood of new addresses cannot grow it, and clients
@@ -20,23 +20,8 @@ class InMemoryAttemptLimiterTest {
     @Test
     void pastItsBoundNewClientsAreRefusedUntilWindowsExpireAndKnownOnesCarryOn() {
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        Clock[] now = {Clock.fixed(start, ZoneOffset.UTC)};
-        InMemoryAttemptLimiter limiter = new InMemoryAttemptLimiter(new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0].instant();
-            }
-        }, 3);
+        MovableClock clock = new MovableClock(start);
+        InMemoryAttemptLimiter limiter = new InMemoryAttemptLimiter(clock, 3);
         for (int client = 0; client < 3; client++) {
             assertThat(limiter.attempt("ip:" + client, 10, MINUTE).block().allowed()).isTrue();
         }
@@ -46,7 +31,7 @@ class InMemoryAttemptLimiterTest {
         assertThat(limiter.tracked()).isEqualTo(3);
         assertThat(limiter.attempt("ip:1", 10, MINUTE).block().allowed()).as("a tracked client carries on").isTrue();
 
-        now[0] = Clock.fixed(start.plus(MINUTE).plusSeconds(1), ZoneOffset.UTC);
+        clock.advance(MINUTE.plusSeconds(1));
         assertThat(limiter.attempt("ip:500", 10, MINUTE).block().allowed()).isTrue();
         assertThat(limiter.tracked()).isEqualTo(1);
     }

@@ -2,41 +2,25 @@ package io.agentworkspace.console.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.agentworkspace.support.MovableClock;
+
 /** Replay memory of one node: a signature is accepted once in its window, forgotten when released or expired. */
 class InMemorySignedRequestsTest {
 
-    private Instant now = Instant.parse("2026-12-05T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-05T10:00:00Z"));
 
     @Test
     void aSignatureIsAcceptedOnceUntilItsWindowEnds() {
         InMemorySignedRequests requests = new InMemorySignedRequests(clock);
         String signature = signature(1);
-        Instant until = now.plusSeconds(601);
+        Instant until = clock.instant().plusSeconds(601);
         assertThat(requests.claim(signature, until).block()).isTrue();
         assertThat(requests.claim(signature, until).block()).isFalse();
         assertThat(requests.claim(signature(2), until).block()).isTrue();
@@ -45,15 +29,15 @@ class InMemorySignedRequestsTest {
         assertThat(requests.claim(signature, until).block()).isTrue();
 
         // long after its window, the bucket of that second is reused: the old claim is gone
-        now = now.plus(Duration.ofSeconds(1300));
-        assertThat(requests.claim(signature, now.plusSeconds(601)).block()).isTrue();
-        assertThat(requests.claim(signature, now.plusSeconds(601)).block()).isFalse();
+        clock.advance(Duration.ofSeconds(1300));
+        assertThat(requests.claim(signature, clock.instant().plusSeconds(601)).block()).isTrue();
+        assertThat(requests.claim(signature, clock.instant().plusSeconds(601)).block()).isFalse();
     }
 
     @Test
     void manySignaturesInOneSecondAreEachAcceptedOnce() {
         InMemorySignedRequests requests = new InMemorySignedRequests(clock);
-        Instant until = now.plusSeconds(601);
+        Instant until = clock.instant().plusSeconds(601);
         for (int i = 0; i < 50_000; i++) {
             assertThat(requests.claim(signature(i), until).block()).isTrue();
         }
