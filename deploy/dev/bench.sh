@@ -19,7 +19,8 @@ deploy/dev/services.sh start
 # shellcheck disable=SC1091
 source "$AGENT_SERVICES_DIR/env"
 
-./mvnw -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# package: the deploy and restore-drill benchmarks start the packaged jar
+./mvnw -q -B -ntp package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 # AGENT_BENCH_HEAP: the RAG search benchmark at 500k x 768 needs about 6g
 exec java -Xms1g -Xmx"${AGENT_BENCH_HEAP:-1g}" -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" "io.agentworkspace.bench.$name" "$@"
