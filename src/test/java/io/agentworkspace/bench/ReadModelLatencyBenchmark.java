@@ -81,6 +81,8 @@ public final class ReadModelLatencyBenchmark {
                 "agent.rag.index-on-clone", false,
                 "agent.runs.queues.agents-default.concurrency", 8,
                 "agent.projections.wake-on-append", wake,
+                // one token drives 1,000 commands/s: past the API's per-token budget (12,000 a minute)
+                "agent.http.rate-limits.enabled", false,
                 "logging.level.io.agentworkspace", "WARN"))) {
             instrument(app);
             WebTestClient http = app.http().mutate().responseTimeout(Duration.ofSeconds(60)).build();
