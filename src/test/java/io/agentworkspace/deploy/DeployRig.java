@@ -54,7 +54,6 @@ public final class DeployRig implements AutoCloseable {
                 .append("AGENT_DB_PASSWORD=").append(TestServices.mariaDbPassword()).append('\n')
                 .append("AGENT_REDIS_HOST=").append(TestServices.redis().host()).append('\n')
                 .append("AGENT_REDIS_PORT=").append(TestServices.redis().port()).append('\n')
-                .append("AGENT_PUSHER_SECRET=").append(PUSHER_SECRET).append('\n')
                 .append("AGENT_DATA_DIR=").append(app.resolve("shared/data")).append('\n')
                 .append("AGENT_BIND_ADDRESS=127.0.0.1\n")
                 .append("SERVER_FORWARD_HEADERS_STRATEGY=native\n")
@@ -82,8 +81,9 @@ public final class DeployRig implements AutoCloseable {
         String nginxCommand = "nginx -p " + nginx + " -c " + nginx.resolve("nginx.conf");
         Map<String, String> env = new HashMap<>();
         env.put("AGENT_APP_DIR", app.toString());
-        // the slots inherit it from release.sh: a secret the suite's leak scan looks for stays off the disk
+        // the slots inherit these from release.sh: secrets the suite's leak scan looks for stay off the disk
         env.put("AGENT_MASTER_KEY", MySqlProfile.TEST_MASTER_KEY);
+        env.put("AGENT_PUSHER_SECRET", PUSHER_SECRET);
         env.put("AGENT_SLOT_START", SLOTCTL + " start {slot}");
         env.put("AGENT_SLOT_STOP", SLOTCTL + " stop {slot}");
         env.put("AGENT_SLOT_RUNNING", SLOTCTL + " running {slot}");
