@@ -56,8 +56,7 @@ public class BrowserSessions {
 
     /** Checks the presented token and starts a session for it; an unusable token is refused as any bad token is. */
     public Mono<Session> signIn(String presentedToken) {
-        return authentication.authenticate(new PresentedToken(presentedToken))
-                .flatMap(authenticated -> tokens.byId(authenticated.getName()))
+        return authentication.verify(presentedToken)
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException(TokenAuthenticationManager.INVALID)))
                 .flatMap(token -> {
                     if (isSession(token.issuedBy())) {

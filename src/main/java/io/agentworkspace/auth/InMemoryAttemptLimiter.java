@@ -25,7 +25,10 @@ class InMemoryAttemptLimiter implements AttemptLimiter {
     private record Window(Instant endsAt, long attempts) {
     }
 
+    private static final Duration PURGE_EVERY = Duration.ofSeconds(1);
+
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private volatile Instant nextPurge = Instant.MIN;
     private final Clock clock;
     private final int maxKeys;
 
@@ -43,7 +46,11 @@ class InMemoryAttemptLimiter implements AttemptLimiter {
     public Mono<Decision> attempt(String key, int limit, Duration window) {
         Instant now = clock.instant();
         if (windows.size() >= maxKeys && !windows.containsKey(key)) {
-            windows.values().removeIf(w -> !w.endsAt().isAfter(now));
+            // a flood of new keys must not make every request scan the whole map: purge at most once a second
+            if (!now.isBefore(nextPurge)) {
+                nextPurge = now.plus(PURGE_EVERY);
+                windows.values().removeIf(w -> !w.endsAt().isAfter(now));
+            }
             if (windows.size() >= maxKeys) {
                 return Mono.just(new Decision(false, limit + 1L, window));
             }

@@ -26,17 +26,26 @@ class TokenAuthenticationManager implements ReactiveAuthenticationManager {
         this.clock = clock;
     }
 
+    /**
+     * A sign-in link's token is a credential for {@code POST /api/session} alone (once, through
+     * {@link BrowserSessions#signIn}); as a bearer token or a cookie it is refused like any bad token.
+     */
     @Override
     public Mono<Authentication> authenticate(Authentication authentication) {
-        String text = ((PresentedToken) authentication).text();
-        return Mono.justOrEmpty(TokenSecrets.parse(text))
+        return verify(((PresentedToken) authentication).text())
+                .filter(token -> !BrowserSessions.LINK_ISSUER.equals(token.issuedBy()))
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException(INVALID)))
+                .flatMap(token -> tokens.touch(token.tokenId()).thenReturn(token))
+                .map(token -> new TokenAuthentication(new TokenPrincipal(token.tokenId(), token.name(),
+                        token.abilities(), token.preset(), token.expiresAt())));
+    }
+
+    /** The stored token the text names, when its secret matches and it is usable now; empty otherwise. */
+    Mono<TokenRecord> verify(String text) {
+        return Mono.justOrEmpty(TokenSecrets.parse(text))
                 .flatMap(presented -> tokens.stored(presented.tokenId())
                         .filter(stored -> stored.token().usableAt(clock.instant())
                                 && TokenSecrets.matches(presented.secret(), stored.secretSha256())))
-                .switchIfEmpty(Mono.error(() -> new BadCredentialsException(INVALID)))
-                .flatMap(stored -> tokens.touch(stored.token().tokenId()).thenReturn(stored.token()))
-                .map(token -> new TokenAuthentication(new TokenPrincipal(token.tokenId(), token.name(),
-                        token.abilities(), token.preset(), token.expiresAt())));
+                .map(ApiTokens.Stored::token);
     }
 }

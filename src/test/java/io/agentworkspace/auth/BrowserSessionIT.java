@@ -139,6 +139,12 @@ class BrowserSessionIT {
     void aSignInLinkWorksOnceAndItsSessionStandsOnItsOwn() {
         TokenIssuance.Issued link = sessions.issueLink(Preset.OPERATOR).block();
         assertThat(link.token().expiresAt()).isBefore(Instant.now().plus(Duration.ofMinutes(16)));
+        // before it is used, the link's token is no API credential either: not as a bearer token, not as a cookie
+        withBearer(link.plaintext()).get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+        withBearer(link.plaintext()).post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "minted-from-a-link")).exchange().expectStatus().isUnauthorized();
+        browser().get().uri("/api/me").cookie(BrowserSessions.COOKIE, link.plaintext()).exchange()
+                .expectStatus().isUnauthorized();
         WebTestClient first = browser();
         WebTestClient second = browser();
         String csrfFirst = csrf(first);
