@@ -18,6 +18,8 @@
 # /var/www/agent-workspace/current/agent-workspace.jar) and AGENT_OPS_ARGS (default --spring.profiles.active=mysql).
 # The master key is NOT included: back it up separately, or the secrets in a backup can never be read.
 set -euo pipefail
+# dumps, archives and restored files hold secrets and workspaces: owner-only, whatever the caller's umask
+umask 077
 # shellcheck source=deploy/lib.sh
 . "$(dirname "$0")/lib.sh"
 

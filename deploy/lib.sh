@@ -3,16 +3,16 @@
 # The database dump every backup is made of, and the one a restore drill compares it with: a consistent snapshot
 # (single transaction, no lock), binary columns in hex, no CREATE DATABASE/USE, so a restore can target any name.
 # Reads AGENT_DB_HOST, AGENT_DB_PORT, AGENT_DB_USER, AGENT_DB_PASSWORD.
+# The password reaches the clients through MYSQL_PWD (the process environment, owner-only), never a command line.
+[ -z "${AGENT_DB_PASSWORD:-}" ] || export MYSQL_PWD="$AGENT_DB_PASSWORD"
 dump_database() { # database
   mariadb-dump --no-defaults --single-transaction --routines --triggers --events --hex-blob --skip-dump-date \
-    -h "${AGENT_DB_HOST:-127.0.0.1}" -P "${AGENT_DB_PORT:-3306}" -u "${AGENT_DB_USER:-agent}" \
-    ${AGENT_DB_PASSWORD:+-p"$AGENT_DB_PASSWORD"} "$1"
+    -h "${AGENT_DB_HOST:-127.0.0.1}" -P "${AGENT_DB_PORT:-3306}" -u "${AGENT_DB_USER:-agent}" "$1"
 }
 
 # The mariadb client on the same server, as dump_database connects.
 sql() { # [database] < statements
-  mariadb --no-defaults -h "${AGENT_DB_HOST:-127.0.0.1}" -P "${AGENT_DB_PORT:-3306}" -u "${AGENT_DB_USER:-agent}" \
-    ${AGENT_DB_PASSWORD:+-p"$AGENT_DB_PASSWORD"} "$@"
+  mariadb --no-defaults -h "${AGENT_DB_HOST:-127.0.0.1}" -P "${AGENT_DB_PORT:-3306}" -u "${AGENT_DB_USER:-agent}" "$@"
 }
 
 # Seconds since the epoch with milliseconds, for durations.

@@ -40,8 +40,9 @@ check() { # status name detail
 cleanup() {
   if [ -n "${service_pid:-}" ] && kill -0 "$service_pid" 2>/dev/null; then kill "$service_pid"; wait "$service_pid" 2>/dev/null; fi
   if [ "${AGENT_DRILL_KEEP:-0}" != "1" ]; then
-    echo "DROP DATABASE IF EXISTS \`$drill_db\`" | sql 2>/dev/null
-    rm -rf "$drill_dir"
+    # only what this drill created: a name or directory that already held something is never removed
+    [ "${owned:-0}" = 1 ] && echo "DROP DATABASE IF EXISTS \`$drill_db\`" | sql 2>/dev/null
+    [ "${owned:-0}" = 1 ] && rm -rf "$drill_dir"
     [ -z "$drill_parent" ] || rm -rf "$drill_parent"
   fi
   rm -rf "$work"
@@ -65,7 +66,16 @@ else
   exit 1
 fi
 
-# 2. restore into a fresh database and directory
+# 2. restore into a fresh database and directory: refused if either already exists, so a drill pointed at a live
+#    database or data directory (AGENT_DRILL_DB_NAME, AGENT_DRILL_DATA_DIR) neither touches nor removes it
+[[ "$drill_db" =~ ^[A-Za-z0-9_]{1,64}$ ]] || { check FAIL setup "AGENT_DRILL_DB_NAME must be 1-64 letters, digits or _"; exit 1; }
+if [ -n "$(echo "SHOW DATABASES LIKE '$drill_db'" | sql -N 2>/dev/null)" ]; then
+  check FAIL setup "database $drill_db exists already: a drill restores into a new one"; exit 1
+fi
+if [ -e "$drill_dir" ] && [ -n "$(ls -A "$drill_dir" 2>/dev/null)" ]; then
+  check FAIL setup "$drill_dir is not empty: a drill restores into a new directory"; exit 1
+fi
+owned=1
 restore_started="$(now)"
 if AGENT_DB_NAME="$drill_db" AGENT_DATA_DIR="$drill_dir" "$here/restore.sh" "$base" 2>"$work/restore.log"; then
   restore_seconds="$(elapsed "$restore_started")"

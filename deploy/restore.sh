@@ -7,6 +7,8 @@
 # Settings: AGENT_DB_HOST, AGENT_DB_PORT, AGENT_DB_USER, AGENT_DB_PASSWORD, AGENT_DB_NAME (created when missing; it
 # must hold no table), AGENT_DATA_DIR (must be missing or empty). Checksums are verified first.
 set -euo pipefail
+# dumps, archives and restored files hold secrets and workspaces: owner-only, whatever the caller's umask
+umask 077
 # shellcheck source=deploy/lib.sh
 . "$(dirname "$0")/lib.sh"
 
