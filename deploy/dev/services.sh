@@ -31,6 +31,8 @@ install() {
   command -v git >/dev/null || missing+=(git)
   # the sandbox agent subprocesses (claude-code) run in; the suite checks it confines them
   command -v bwrap >/dev/null || missing+=(bubblewrap)
+  # inside the sandbox, socat offers the service's egress proxy on the sandbox's own loopback
+  [ -x /usr/bin/socat ] || missing+=(socat)
   # the suite's real clients (pusher-js, eventsource) and the S3-compatible server are npm packages
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)

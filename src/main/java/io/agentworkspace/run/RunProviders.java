@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.netty.channel.ChannelOption;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.run.provider.AgentEgress;
 import io.agentworkspace.run.provider.AgentProvider;
 import io.agentworkspace.run.provider.AgentSandbox;
 import io.agentworkspace.run.provider.AnthropicProvider;
@@ -31,14 +33,18 @@ import reactor.netty.resources.ConnectionProvider;
  * closes its connection, which is never reused). Keys are looked up per run by secret name, never kept here.
  */
 @Component
-class RunProviders {
+class RunProviders implements DisposableBean {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunProviders.class);
 
     static final List<String> NAMES = List.of("openai", "anthropic", "claude-code", "script");
+    /** Tunnels out of agent sandboxes open at once, all runs of this node together. */
+    private static final int MAX_EGRESS_CONNECTIONS = 64;
 
     private final Map<String, AgentProvider> providers = new LinkedHashMap<>();
     private final Map<String, RunSettings.Provider> settings;
+    @Nullable
+    private final AgentEgress egress;
 
     RunProviders(RunSettings runSettings, BlockingWork blocking, DataDirectory data) {
         this.settings = runSettings.providers();
@@ -55,24 +61,35 @@ class RunProviders {
         providers.put("anthropic", new AnthropicProvider(client(http, anthropic.baseUrl(), "https://api.anthropic.com"),
                 retry, blocking.scheduler(), anthropic.maxToolRounds(),
                 anthropic.apiVersion() == null ? "2023-06-01" : anthropic.apiVersion()));
+        RunSettings.Sandbox sandbox = runSettings.sandbox();
+        this.egress = sandbox.mode().equals("bwrap") && !sandbox.egress().isEmpty()
+                ? new AgentEgress(data.directory("runs").resolve("egress.sock"), sandbox.egress(), MAX_EGRESS_CONNECTIONS)
+                : null;
         RunSettings.Provider claude = settingsOf("claude-code");
         providers.put("claude-code", new ClaudeCodeProvider(claude.executable() == null ? "claude" : claude.executable(),
                 claude.allowedTools().isEmpty() ? List.of("Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS")
                         : claude.allowedTools(),
                 claude.disallowedTools().isEmpty() ? List.of("Bash", "BashOutput", "KillShell", "WebFetch", "WebSearch")
                         : claude.disallowedTools(),
-                claude.maxTurns(), data.directory("runs").resolve("homes"), sandbox(runSettings.sandbox())));
+                claude.maxTurns(), data.directory("runs").resolve("homes"), sandbox(sandbox, egress)));
         providers.put("script", new ScriptProvider(blocking.scheduler()));
     }
 
-    private static AgentSandbox sandbox(RunSettings.Sandbox settings) {
+    private static AgentSandbox sandbox(RunSettings.Sandbox settings, @Nullable AgentEgress egress) {
         AgentSandbox sandbox = new AgentSandbox(settings.mode().equals("none") ? AgentSandbox.Mode.NONE : AgentSandbox.Mode.BWRAP,
-                settings.bwrap(), settings.readOnlyPaths(), settings.writablePaths());
+                settings.bwrap(), settings.readOnlyPaths(), settings.writablePaths(), egress);
         if (sandbox.mode() == AgentSandbox.Mode.NONE) {
             log.warn("agent.runs.sandbox.mode=none: claude-code runs unconfined, with the service's file access");
         }
         sandbox.unavailable().ifPresent(reason -> log.warn("claude-code runs will fail: {}", reason));
         return sandbox;
+    }
+
+    @Override
+    public void destroy() {
+        if (egress != null) {
+            egress.close();
+        }
     }
 
     private RunSettings.Provider settingsOf(String name) {

@@ -151,9 +151,14 @@ record RunSettings(@DefaultValue("") String nodeId,
      * @param bwrap          the bubblewrap executable
      * @param readOnlyPaths  further paths the sandbox shows read-only (an agent CLI installed outside /usr)
      * @param writablePaths  further paths the sandbox shows writable; every one widens what an agent can change
+     * @param egress         the {@code host:port} destinations an agent may open connections to, through the
+     *                       service's egress proxy; nothing else is reachable from the sandbox. A host name must
+     *                       resolve to public addresses only; an IP literal is taken as given (an internal model
+     *                       gateway). Empty: no network at all
      */
     record Sandbox(@DefaultValue("bwrap") String mode, @DefaultValue("/usr/bin/bwrap") Path bwrap,
-                   @DefaultValue List<Path> readOnlyPaths, @DefaultValue List<Path> writablePaths) {
+                   @DefaultValue List<Path> readOnlyPaths, @DefaultValue List<Path> writablePaths,
+                   @DefaultValue("api.anthropic.com:443") List<String> egress) {
 
         Sandbox {
             if (!mode.equals("bwrap") && !mode.equals("none")) {

@@ -1,8 +1,6 @@
 package io.agentworkspace.workspace;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.URL;
@@ -18,6 +16,7 @@ import org.eclipse.jgit.transport.HttpTransport;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.Cidr;
+import io.agentworkspace.infrastructure.InternalAddresses;
 
 /**
  * Keeps clones and pulls away from the service's own network: a remote repository may not live on a private,
@@ -97,39 +96,7 @@ public class RemoteAddresses {
         if (allowed.stream().anyMatch(network -> network.contains(address))) {
             return true;
         }
-        return !internal(address);
-    }
-
-    static boolean internal(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet4Address) {
-            int first = bytes[0] & 0xff;
-            int second = bytes[1] & 0xff;
-            return first == 0 || first >= 240                   // "this network", reserved and broadcast
-                    || (first == 100 && second >= 64 && second < 128)   // shared address space (CGNAT)
-                    || (first == 192 && second == 0 && (bytes[2] & 0xff) == 0)  // IETF protocol assignments
-                    || (first == 198 && (second == 18 || second == 19));        // benchmarking
-        }
-        if (address instanceof Inet6Address) {
-            int first = bytes[0] & 0xff;
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= bytes[i] == 0;
-            }
-            if (mapped && (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff) {
-                try {
-                    return internal(InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, 12, 16)));
-                } catch (UnknownHostException impossible) {
-                    return true;
-                }
-            }
-            return (first & 0xfe) == 0xfc;  // unique local addresses fc00::/7
-        }
-        return true;
+        return !InternalAddresses.contains(address);
     }
 
     private static Cidr network(String cidr) {

@@ -2,7 +2,10 @@ package io.agentworkspace.workspace;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.eclipse.jgit.api.Git;
@@ -14,6 +17,8 @@ import org.eclipse.jgit.lib.BranchConfig;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.RemoteConfig;
+import org.eclipse.jgit.transport.URIish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,6 +26,7 @@ import org.springframework.stereotype.Component;
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,10 +47,12 @@ public class WorkspacePuller {
     private final BrowseSettings settings;
     private final Clock clock;
     private final RemoteAddresses remotes;
+    private final Path dataRoot;
 
     WorkspacePuller(Workspaces workspaces, WorkspaceLocks locks, BlockingWork blocking, Commands commands,
-                    BrowseSettings settings, Clock clock, RemoteAddresses remotes) {
+                    BrowseSettings settings, Clock clock, RemoteAddresses remotes, DataDirectory data) {
         this.remotes = remotes;
+        this.dataRoot = realOrSelf(data.root());
         this.workspaces = workspaces;
         this.locks = locks;
         this.blocking = blocking;
@@ -74,15 +82,14 @@ public class WorkspacePuller {
             }
             String branch = repository.getBranch();
             ObjectId before = repository.resolve(Constants.HEAD);
+            checkOrigin(repository, lease.projectId());
             try {
                 remotes.guard(() -> git.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME)
                         .setTimeout((int) settings.pullTimeout().toSeconds()).call());
             } catch (TransportException | org.eclipse.jgit.api.errors.InvalidRemoteException e) {
                 // the details only in the log: a pull's answer must not tell what the server's network holds
                 log.warn("workspace of project {} could not be fetched: {}", lease.projectId(), reasonOf(e));
-                throw new RejectedCommand(RejectedCommand.Reason.UNAVAILABLE, "origin-unreachable", null,
-                        "The origin could not be fetched: it is unreachable, refused access, or is not allowed on "
-                                + "this server (details in the server log).");
+                throw originUnreachable();
             } catch (IOException | GitAPIException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -124,10 +131,63 @@ public class WorkspacePuller {
         }
     }
 
+    /**
+     * The origin as JGit would fetch it ({@code url.*.insteadOf} applied) must use a transport this server allows
+     * for remotes, or be a local repository outside the data directory: never another project's workspace, never
+     * the service's own files, never {@code git://} or another transport the remote policy does not name. HTTP
+     * connections are checked again, address by address, while the fetch runs.
+     */
+    private void checkOrigin(Repository repository, String projectId) {
+        List<URIish> uris;
+        try {
+            uris = new RemoteConfig(repository.getConfig(), Constants.DEFAULT_REMOTE_NAME).getURIs();
+        } catch (URISyntaxException malformed) {
+            log.warn("workspace of project {} not fetched: its origin is not a valid URL", projectId);
+            throw originUnreachable();
+        }
+        for (URIish uri : uris) {
+            String scheme = uri.getScheme() != null ? uri.getScheme().toLowerCase(Locale.ROOT)
+                    : uri.getHost() != null ? "ssh" : "file";
+            boolean allowed = scheme.equals("file") ? outsideDataDirectory(uri.getPath()) : remotes.schemeAllowed(scheme);
+            if (!allowed) {
+                log.warn("workspace of project {} not fetched: its origin uses {} or a path this server does not allow",
+                        projectId, scheme);
+                throw originUnreachable();
+            }
+        }
+    }
+
+    private boolean outsideDataDirectory(String path) {
+        if (path == null || path.isBlank()) {
+            return false;
+        }
+        Path origin = Path.of(path).toAbsolutePath().normalize();
+        try {
+            origin = origin.toRealPath();
+        } catch (IOException missing) {
+            // a missing origin fails the fetch anyway; the normalized path is judged
+        }
+        return !origin.startsWith(dataRoot);
+    }
+
+    private static RejectedCommand originUnreachable() {
+        return new RejectedCommand(RejectedCommand.Reason.UNAVAILABLE, "origin-unreachable", null,
+                "The origin could not be fetched: it is unreachable, refused access, or is not allowed on "
+                        + "this server (details in the server log).");
+    }
+
     private Mono<PullResult> recordFailure(String pullId, String projectId, RejectedCommand refused) {
         WorkspacePullFailed failed = new WorkspacePullFailed(pullId, projectId, refused.problem(),
                 truncate(refused.getMessage()), clock.instant());
         return commands.send(new RecordWorkspacePull(pullId, null, failed)).then(Mono.error(refused));
+    }
+
+    private static Path realOrSelf(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException missing) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     private static String reasonOf(Throwable failure) {

@@ -24,14 +24,17 @@ class RemoteAddressesTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "127.0.0.2", "::1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
             "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "100.64.0.1", "0.0.0.0",
-            "224.0.0.1", "255.255.255.255", "::"})
+            "224.0.0.1", "255.255.255.255", "::", "::127.0.0.1", "::a00:1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::808:808", "2002:7f00:1::", "2002:a9fe:a9fe::1", "2001:0:4136:e378::1", "2001:db8::1", "192.0.2.1",
+            "198.51.100.7", "203.0.113.9", "100::1"})
     void internalAddressesAreRefused(String address) throws Exception {
         assertThat(strict.allowed(InetAddress.getByName(address))).as(address).isFalse();
         assertThatThrownBy(() -> strict.checkHost(address)).isInstanceOf(RemoteAddresses.AddressNotAllowed.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"93.184.216.34", "140.82.112.3", "2606:4700::6810:84e5", "8.8.8.8"})
+    @ValueSource(strings = {"93.184.216.34", "140.82.112.3", "2606:4700::6810:84e5", "8.8.8.8", "64:ff9b::808:808",
+            "2002:808:808::1"})
     void publicAddressesAreAllowed(String address) throws Exception {
         assertThat(strict.allowed(InetAddress.getByName(address))).as(address).isTrue();
     }

@@ -228,6 +228,42 @@ class WorkspaceBrowsingIT {
         assertThat(events(WorkspacePullFailed.class)).isEqualTo(failed + 2);
     }
 
+    /**
+     * An origin rewritten to a repository in the data directory (another project's workspace, say), to a transport
+     * the remote policy does not name ({@code git://}), or rewritten through {@code url.*.insteadOf}: the pull is
+     * refused before any fetch, with the generic answer, and nothing of the planted repository reaches the workspace.
+     */
+    @Test
+    void aPullFetchesOnlyFromAnAllowedOrigin() throws Exception {
+        GitRepositories.Repo planted = GitRepositories.withCommits(dataDir.resolve("planted-origin"), 1);
+        try (Git git = Git.open(planted.path().toFile())) {
+            Files.writeString(planted.path().resolve("from-the-data-directory.txt"), "planted\n");
+            git.add().addFilepattern(".").call();
+            commit(git, "planted");
+        }
+        try (Git git = Git.open(workspaces.of(projectId).toFile())) {
+            org.eclipse.jgit.lib.StoredConfig config = git.getRepository().getConfig();
+            String original = config.getString("remote", "origin", "url");
+            try {
+                for (String url : List.of(planted.path().toString(), planted.path().toUri().toString(),
+                        dataDir.resolve("workspaces/../planted-origin").toString(), "git://127.0.0.1:9/repo.git")) {
+                    config.setString("remote", "origin", "url", url);
+                    config.save();
+                    problem(post("/pull"), HttpStatus.SERVICE_UNAVAILABLE, "origin-unreachable");
+                }
+                config.setString("remote", "origin", "url", "https://git.example.invalid/repo");
+                config.setString("url", planted.path().toString(), "insteadOf", "https://git.example.invalid/repo");
+                config.save();
+                problem(post("/pull"), HttpStatus.SERVICE_UNAVAILABLE, "origin-unreachable");
+            } finally {
+                config.unsetSection("url", planted.path().toString());
+                config.setString("remote", "origin", "url", original);
+                config.save();
+            }
+        }
+        assertThat(workspaces.of(projectId).resolve("from-the-data-directory.txt")).doesNotExist();
+    }
+
     @Test
     void everyEndpointNeedsATokenWithTheRightAbility() {
         WebTestClient anonymous = http.mutate().defaultHeaders(headers -> headers.remove("Authorization")).build();

@@ -118,6 +118,9 @@ public final class ClaudeCodeProvider implements AgentProvider {
             environment.put("HOME", sandbox.homeInside(home));
             environment.put("LANG", "C.UTF-8");
             environment.put("DISABLE_AUTOUPDATER", "1");
+            // only the model API is reachable from the sandbox: no telemetry, error reports or update checks
+            environment.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+            environment.putAll(sandbox.environment());
             if (request.key() != null) {
                 environment.put("ANTHROPIC_API_KEY", request.key().value());
             }
