@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
 import io.agentworkspace.infrastructure.axon.Commands;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -98,7 +99,7 @@ public class Pairings {
         String normalized = PairingCodes.normalize(typedCode).orElse("");
         String codeHash = codeKey.hash(normalized);
         // per client, per code, and for all clients together: many addresses still guess slowly in sum
-        return Mono.zip(limiter.attempt("pair:ip:" + clientIp, attemptsPerMinute, WINDOW),
+        return Mono.zip(limiter.attempt("pair:ip:" + ClientAddresses.budgetOf(clientIp), attemptsPerMinute, WINDOW),
                         limiter.attempt("pair:code:" + codeHash.substring(0, 16), attemptsPerMinute, WINDOW),
                         limiter.attempt("pair:all", attemptsPerMinuteTotal, WINDOW))
                 .flatMap(limits -> {

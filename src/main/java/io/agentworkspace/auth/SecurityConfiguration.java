@@ -31,6 +31,7 @@ import org.springframework.web.reactive.HandlerMapping;
 
 import io.agentworkspace.infrastructure.web.ProblemWriter;
 import io.agentworkspace.infrastructure.web.Problems;
+import reactor.core.publisher.Mono;
 
 /**
  * Spring Security for WebFlux, stateless: a bearer token (or the Control Center's session cookie, see
@@ -85,12 +86,16 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, TokenAuthenticationManager tokens, ProblemWriter problems,
-                               List<PublicEndpoints> publicEndpoints, ObjectProvider<HandlerMapping> handlers) {
+                               List<PublicEndpoints> publicEndpoints, ObjectProvider<HandlerMapping> handlers,
+                               ApiRateLimits rateLimits) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, failure) -> {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return problems.write(exchange, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "A valid bearer token is required: " + TokenAuthenticationManager.INVALID.toLowerCase()), headers);
+            // a guessed or stale credential counts against the client's address, and past its budget is a 429
+            return rateLimits.credentialsFailed(exchange, Mono.defer(() -> problems.write(exchange,
+                    Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                            "A valid bearer token is required: " + TokenAuthenticationManager.INVALID.toLowerCase()),
+                    headers)));
         };
         ServerAccessDeniedHandler forbidden = (exchange, denied) -> problems.write(exchange,
                 Problems.of(HttpStatus.FORBIDDEN, "forbidden", "This token lacks the ability this operation requires."),

@@ -37,7 +37,13 @@ class TokenAuthenticationManager implements ReactiveAuthenticationManager {
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException(INVALID)))
                 .flatMap(token -> tokens.touch(token.tokenId()).thenReturn(token))
                 .map(token -> new TokenAuthentication(new TokenPrincipal(token.tokenId(), token.name(),
-                        token.abilities(), token.preset(), token.expiresAt())));
+                        token.abilities(), token.preset(), token.expiresAt(), budgetOf(token))));
+    }
+
+    private static String budgetOf(TokenRecord token) {
+        String issuedBy = token.issuedBy();
+        return issuedBy != null && issuedBy.startsWith(BrowserSessions.SESSION_OF)
+                ? issuedBy.substring(BrowserSessions.SESSION_OF.length()) : token.tokenId();
     }
 
     /** The stored token the text names, when its secret matches and it is usable now; empty otherwise. */

@@ -437,6 +437,92 @@ class AccessIT {
         anonymous.get().uri("/api/me").header("X-Forwarded-For", "203.0.113.21").exchange().expectStatus().isUnauthorized();
     }
 
+    /**
+     * Guessed tokens and stale session cookies count against the client's address: past its budget they get 429
+     * (not 401 forever), while a valid token and a browser session from the same address, a colleague behind the
+     * same NAT, are not held back by it.
+     */
+    @Test
+    void guessedCredentialsCountAgainstTheAddressAndNeverHoldBackAValidOne() {
+        String address = "203.0.113.40";
+        int status = 0;
+        for (int i = 0; i <= 400 && status != 429; i++) {
+            status = anonymous.get().uri("/api/me").header("X-Forwarded-For", address)
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer guess-" + i).exchange()
+                    .returnResult(String.class).getStatus().value();
+        }
+        assertThat(status).as("within 401 guesses from one address").isEqualTo(429);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", address).cookie(BrowserSessions.COOKIE, "stale")
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 61L));
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", address).exchange().expectStatus().isEqualTo(429);
+
+        TokenIssuance.Issued colleague = issuance.issue("colleague", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        AdminToken.authorize(anonymous, colleague.plaintext()).get().uri("/api/me").header("X-Forwarded-For", address)
+                .exchange().expectStatus().isOk();
+        TokenIssuance.Issued session = sessionOf(colleague);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", address).cookie(BrowserSessions.COOKIE, session.plaintext())
+                .exchange().expectStatus().isOk();
+    }
+
+    /** Every browser session of a token spends that token's budget: opening sessions buys no extra requests. */
+    @Test
+    void browserSessionsSpendTheirTokensBudget() {
+        TokenIssuance.Issued parent = issuance.issue("parent", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        List<TokenIssuance.Issued> sessions = List.of(sessionOf(parent), sessionOf(parent), sessionOf(parent));
+        int ok = 0;
+        for (int i = 0; i < 150; i++) {
+            ok += anonymous.get().uri("/api/me").cookie(BrowserSessions.COOKIE, sessions.get(i % 3).plaintext()).exchange()
+                    .returnResult(String.class).getStatus().value() == 200 ? 1 : 0;
+        }
+        assertThat(ok).isEqualTo(150);
+        anonymous.get().uri("/api/me").cookie(BrowserSessions.COOKIE, sessionOf(parent).plaintext()).exchange()
+                .expectStatus().isEqualTo(429);
+        AdminToken.authorize(anonymous, parent.plaintext()).get().uri("/api/me").exchange().expectStatus().isEqualTo(429);
+    }
+
+    /**
+     * Behind a TLS-terminating trusted proxy the session cookie is Secure; over plain HTTP it is not, and a peer that
+     * is not a trusted proxy cannot claim TLS.
+     */
+    @Test
+    void theSessionCookieIsSecureWhenTheBrowserCameOverTls() {
+        TokenIssuance.Issued parent = issuance.issue("tls", EnumSet.of(Ability.PROJECTS_READ), null, null, "test").block();
+        assertThat(signInCookie(parent, "https")).contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+        assertThat(signInCookie(parent, "http")).doesNotContain("Secure");
+        assertThat(signInCookie(parent, null)).doesNotContain("Secure");
+    }
+
+    private String signInCookie(TokenIssuance.Issued parent, @org.springframework.lang.Nullable String forwardedProto) {
+        String csrf = "csrf-" + java.util.UUID.randomUUID();
+        WebTestClient.RequestBodySpec request = anonymous.post().uri("/api/session").cookie("XSRF-TOKEN", csrf)
+                .header("X-XSRF-TOKEN", csrf).contentType(MediaType.APPLICATION_JSON);
+        if (forwardedProto != null) {
+            request = request.header("X-Forwarded-Proto", forwardedProto);
+        }
+        return request.bodyValue(Map.of("token", parent.plaintext())).exchange().expectStatus().isCreated()
+                .returnResult(String.class).getResponseHeaders().getFirst(HttpHeaders.SET_COOKIE);
+    }
+
+    /** An IPv6 client is limited by its /64: rotating through its own network buys no extra requests. */
+    @Test
+    void anIpv6ClientIsLimitedByItsSlash64() {
+        int status = 0;
+        for (int i = 0; i <= 400 && status != 429; i++) {
+            status = anonymous.get().uri("/api/me").header("X-Forwarded-For", "2001:db8:7:7::" + Integer.toHexString(i + 1))
+                    .exchange().returnResult(String.class).getStatus().value();
+        }
+        assertThat(status).as("within 401 requests from one /64").isEqualTo(429);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "2001:db8:7:7:ffff::9").exchange().expectStatus().isEqualTo(429);
+        anonymous.get().uri("/api/me").header("X-Forwarded-For", "2001:db8:7:8::1").exchange().expectStatus().isUnauthorized();
+    }
+
+    private TokenIssuance.Issued sessionOf(TokenIssuance.Issued parent) {
+        return issuance.issue("browser session", parent.token().abilities(), null, null,
+                BrowserSessions.SESSION_OF + parent.token().tokenId()).block();
+    }
+
     /** Attempts older than the retention are deleted; newer ones stay. */
     @Test
     void oldPairingAttemptsArePruned() {

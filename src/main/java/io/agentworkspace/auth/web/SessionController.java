@@ -28,6 +28,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.agentworkspace.auth.BrowserSessions;
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.web.ClientAddresses;
 import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.infrastructure.web.Problems;
 import reactor.core.publisher.Mono;
@@ -53,9 +54,11 @@ class SessionController {
     }
 
     private final BrowserSessions sessions;
+    private final ClientAddresses clients;
 
-    SessionController(BrowserSessions sessions) {
+    SessionController(BrowserSessions sessions, ClientAddresses clients) {
         this.sessions = sessions;
+        this.clients = clients;
     }
 
     /** The Control Center asks this first: a signed-out browser gets 200 {@code signedIn: false}, not a 401. */
@@ -102,10 +105,11 @@ class SessionController {
         return Problems.response(Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", refused.getMessage()), null);
     }
 
-    static ResponseCookie cookie(ServerWebExchange exchange, String value, long maxAgeSeconds) {
+    /** Secure whenever the browser reached the service over TLS, also through a TLS-terminating trusted proxy. */
+    private ResponseCookie cookie(ServerWebExchange exchange, String value, long maxAgeSeconds) {
         return ResponseCookie.from(BrowserSessions.COOKIE, value)
                 .httpOnly(true)
-                .secure("https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme()))
+                .secure(clients.overTls(exchange))
                 .sameSite("Strict")
                 .path("/")
                 .maxAge(Math.max(0, maxAgeSeconds))

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.agentworkspace.infrastructure.Cidr;
 import io.agentworkspace.infrastructure.InternalAddresses;
 
 /**
@@ -228,7 +229,11 @@ public final class AgentEgress implements AutoCloseable {
      */
     private static InetSocketAddress resolve(String host, int port) throws UnknownHostException {
         if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches()) {
-            return new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")), port);
+            InetAddress literal = Cidr.literal(host);
+            if (literal == null) {
+                throw new UnknownHostException(host);
+            }
+            return new InetSocketAddress(literal, port);
         }
         InetAddress[] addresses = InetAddress.getAllByName(host);
         for (InetAddress address : addresses) {
