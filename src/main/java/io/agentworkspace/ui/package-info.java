@@ -3,7 +3,9 @@
  * from {@code src/main/web} into the jar, its fingerprinted assets (cached for a year, sent precompressed), and
  * its page for every route of the application (never cached, so a new release is picked up at once).
  */
+@ApplicationModule(allowedDependencies = {"auth", "console", "infrastructure"})
 @NonNullApi
 package io.agentworkspace.ui;
 
 import org.springframework.lang.NonNullApi;
+import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,4 @@
+/**
+ * The history API for auditors: pages, NDJSON and SSE streams of events, chain verification.
+ */
+package io.agentworkspace.audit.web;

@@ -1,0 +1,4 @@
+/**
+ * The Redis connections (Lettuce), one per logical database: cache, locks, console fan-out.
+ */
+package io.agentworkspace.infrastructure.redis;

@@ -1,0 +1,4 @@
+/**
+ * Project registration and listing over HTTP.
+ */
+package io.agentworkspace.project.web;

@@ -1,0 +1,4 @@
+/**
+ * Projection status and rebuilds over HTTP.
+ */
+package io.agentworkspace.projection.web;

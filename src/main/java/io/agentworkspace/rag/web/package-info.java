@@ -1,0 +1,4 @@
+/**
+ * Workspace search and reindexing over HTTP.
+ */
+package io.agentworkspace.rag.web;

@@ -1,0 +1,4 @@
+/**
+ * Runs and queues over HTTP.
+ */
+package io.agentworkspace.run.web;

@@ -1,0 +1,4 @@
+/**
+ * Snapshots and their retention over HTTP.
+ */
+package io.agentworkspace.snapshot.web;
