@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 /** Builds {@code rag_index_runs}: every index run with its outcome and counts. */
 @Component
 @ProcessingGroup(RagIndexRunProjection.PROCESSOR)
@@ -26,17 +28,17 @@ class RagIndexRunProjection {
     @EventHandler
     void on(RagIndexRequested event) {
         jdbc.update("""
-                INSERT INTO rag_index_runs (run_id, project_id, reason, requested_by, status, requested_at)
-                VALUES (?, ?, ?, ?, 'requested', ?)""",
+                INSERT INTO %s (run_id, project_id, reason, requested_by, status, requested_at)
+                VALUES (?, ?, ?, ?, 'requested', ?)""".formatted(indexRuns()),
                 event.runId(), event.projectId(), event.reason(), event.requestedBy(), utc(event.requestedAt()));
     }
 
     @EventHandler
     void on(RagIndexCompleted event) {
         jdbc.update("""
-                UPDATE rag_index_runs SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
+                UPDATE %s SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
                 files_changed = ?, files_deleted = ?, chunks_embedded = ?, chunks_reused = ?, chunks_deleted = ?,
-                chunks_total = ?, duration_ms = ? WHERE run_id = ?""",
+                chunks_total = ?, duration_ms = ? WHERE run_id = ?""".formatted(indexRuns()),
                 utc(event.completedAt()), event.embedder(), event.filesScanned(), event.filesChanged(),
                 event.filesDeleted(), event.chunksEmbedded(), event.chunksReused(), event.chunksDeleted(),
                 event.chunksTotal(), event.durationMs(), event.runId());
@@ -44,16 +46,21 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexFailed event) {
-        jdbc.update("UPDATE rag_index_runs SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? "
-                + "WHERE run_id = ?", utc(event.failedAt()), event.failure(), event.durationMs(), event.runId());
+        jdbc.update("UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
+                .formatted(indexRuns()), utc(event.failedAt()), event.failure(), event.durationMs(), event.runId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM rag_index_runs");
+        jdbc.update("DELETE FROM %s".formatted(indexRuns()));
     }
 
     private static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String indexRuns() {
+        return ProjectionTables.of("rag_index_runs");
     }
 }

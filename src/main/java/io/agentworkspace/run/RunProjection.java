@@ -14,6 +14,8 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 import io.agentworkspace.infrastructure.axon.EventJson;
 
 /**
@@ -39,11 +41,12 @@ class RunProjection {
     void on(RunQueued event, @SequenceNumber long version) {
         LocalDateTime at = utc(event.queuedAt());
         jdbc.update("""
-                INSERT INTO runs (id, project_id, queue, provider, model, prompt, state, attempt, on_interrupt,
+                INSERT INTO %s (id, project_id, queue, provider, model, prompt, state, attempt, on_interrupt,
                 timeout_seconds, max_tokens, max_cost_usd, retry_of, requested_by, first_queued_at, queued_at,
                 input_tokens, output_tokens, cost_usd, turns, tool_calls, files_changed_count, interruptions,
                 updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, 'queued', 1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?, ?, 'queued', 1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?)"""
+                .formatted(runs()),
                 event.runId(), event.projectId(), event.queue(), event.provider(), event.model(), event.prompt(),
                 event.onInterrupt(), event.limits().timeoutSeconds(), event.limits().maxTokens(),
                 event.limits().maxCostUsd(), event.retryOf(), event.requestedBy(), at, at, at, version);
@@ -53,21 +56,22 @@ class RunProjection {
     @EventHandler
     void on(RunStarting event, @SequenceNumber long version) {
         jdbc.update("""
-                UPDATE runs SET state = 'starting', attempt = ?, node = ?, fencing_token = ?, starting_at = ?,
-                started_at = NULL, wait_ms = ?, updated_at = ?, version = ? WHERE id = ?""",
+                UPDATE %s SET state = 'starting', attempt = ?, node = ?, fencing_token = ?, starting_at = ?,
+                started_at = NULL, wait_ms = ?, updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
                 event.attempt(), event.node(), event.fencingToken(), utc(event.startingAt()),
                 waitMs(event.runId(), event.startingAt()), utc(event.startingAt()), version, event.runId());
     }
 
     @EventHandler
     void on(RunStarted event, @SequenceNumber long version) {
-        jdbc.update("UPDATE runs SET state = 'running', started_at = ?, updated_at = ?, version = ? WHERE id = ?",
+        jdbc.update("UPDATE %s SET state = 'running', started_at = ?, updated_at = ?, version = ? WHERE id = ?"
+                .formatted(runs()),
                 utc(event.startedAt()), utc(event.startedAt()), version, event.runId());
     }
 
     @EventHandler
     void on(RunCancelRequested event, @SequenceNumber long version) {
-        jdbc.update("UPDATE runs SET cancel_requested_at = ?, updated_at = ?, version = ? WHERE id = ?",
+        jdbc.update("UPDATE %s SET cancel_requested_at = ?, updated_at = ?, version = ? WHERE id = ?".formatted(runs()),
                 utc(event.requestedAt()), utc(event.requestedAt()), version, event.runId());
     }
 
@@ -79,42 +83,48 @@ class RunProjection {
     @EventHandler
     void on(RunInterrupted event, @SequenceNumber long version) {
         jdbc.update("""
-                UPDATE runs SET state = 'interrupted', reason = ?, interruptions = interruptions + 1,
-                finished_at = ?, updated_at = ?, version = ? WHERE id = ?""",
+                UPDATE %s SET state = 'interrupted', reason = ?, interruptions = interruptions + 1,
+                finished_at = ?, updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
                 event.reason(), utc(event.interruptedAt()), utc(event.interruptedAt()), version, event.runId());
     }
 
     @EventHandler
     void on(RunRequeued event, @SequenceNumber long version) {
         jdbc.update("""
-                UPDATE runs SET state = 'queued', attempt = ?, queued_at = ?, finished_at = NULL, node = NULL,
-                fencing_token = NULL, starting_at = NULL, started_at = NULL, updated_at = ?, version = ? WHERE id = ?""",
+                UPDATE %s SET state = 'queued', attempt = ?, queued_at = ?, finished_at = NULL, node = NULL,
+                fencing_token = NULL, starting_at = NULL, started_at = NULL, updated_at = ?, version = ? WHERE id = ?"""
+                .formatted(runs()),
                 event.attempt(), utc(event.requeuedAt()), utc(event.requeuedAt()), version, event.runId());
         ringAfterCommit();
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM runs");
+        jdbc.update("DELETE FROM %s".formatted(runs()));
     }
 
     private void finished(String runId, RunState state, RunSummary summary, Instant at, long version) {
         jdbc.update("""
-                UPDATE runs SET state = ?, reason = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, turns = ?,
+                UPDATE %s SET state = ?, reason = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, turns = ?,
                 tool_calls = ?, files_changed = ?, files_changed_count = ?, duration_ms = ?, finished_at = ?,
-                updated_at = ?, version = ? WHERE id = ?""",
+                updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
                 state.wireName(), summary.reason(), summary.inputTokens(), summary.outputTokens(), summary.costUsd(),
                 summary.turns(), summary.toolCalls(), json(summary), summary.filesChangedCount(),
                 summary.durationMs(), utc(at), utc(at), version, runId);
     }
 
     private Long waitMs(String runId, Instant startingAt) {
-        var queuedAt = jdbc.queryForList("SELECT queued_at FROM runs WHERE id = ?", LocalDateTime.class, runId);
+        var queuedAt = jdbc.queryForList("SELECT queued_at FROM %s WHERE id = ?"
+                .formatted(runs()), LocalDateTime.class, runId);
         return queuedAt.isEmpty() ? null
                 : Math.max(0, Duration.between(queuedAt.get(0).toInstant(ZoneOffset.UTC), startingAt).toMillis());
     }
 
+    /** Wakes the dispatcher once the rows are committed; a rebuild writing the shadow table has nothing to show it. */
     private void ringAfterCommit() {
+        if (!runs().equals("runs")) {
+            return;
+        }
         if (CurrentUnitOfWork.isStarted()) {
             CurrentUnitOfWork.get().afterCommit(unitOfWork -> bell.ring());
         } else {
@@ -132,5 +142,10 @@ class RunProjection {
 
     static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String runs() {
+        return ProjectionTables.of("runs");
     }
 }

@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 /** Builds {@code secrets}: each secret's current version, ciphertext and public metadata. */
 @Component
 @ProcessingGroup(SecretProjection.PROCESSOR)
@@ -27,14 +29,14 @@ class SecretProjection {
     void on(SecretSet event) {
         LocalDateTime at = utc(event.setAt());
         int updated = jdbc.update("""
-                UPDATE secrets SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
-                updated_by = ?, erased_at = NULL WHERE name = ?""",
+                UPDATE %s SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
+                updated_by = ?, erased_at = NULL WHERE name = ?""".formatted(secrets()),
                 event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(), at,
                 event.setBy(), event.name());
         if (updated == 0) {
             jdbc.update("""
-                    INSERT INTO secrets (name, version, key_id, ciphertext, fingerprint, hint, created_at, updated_at,
-                    updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    INSERT INTO %s (name, version, key_id, ciphertext, fingerprint, hint, created_at, updated_at,
+                    updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(secrets()),
                     event.name(), event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(),
                     at, at, event.setBy());
         }
@@ -43,8 +45,8 @@ class SecretProjection {
     @EventHandler
     void on(SecretRotated event) {
         jdbc.update("""
-                UPDATE secrets SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
-                WHERE name = ?""",
+                UPDATE %s SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
+                WHERE name = ?""".formatted(secrets()),
                 event.version(), event.ciphertext(), event.fingerprint(), event.hint(), utc(event.rotatedAt()),
                 event.rotatedBy(), event.name());
     }
@@ -52,17 +54,22 @@ class SecretProjection {
     @EventHandler
     void on(SecretErased event) {
         jdbc.update("""
-                UPDATE secrets SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
-                updated_at = ?, updated_by = ? WHERE name = ?""",
+                UPDATE %s SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
+                updated_at = ?, updated_by = ? WHERE name = ?""".formatted(secrets()),
                 utc(event.erasedAt()), utc(event.erasedAt()), event.erasedBy(), event.name());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM secrets");
+        jdbc.update("DELETE FROM %s".formatted(secrets()));
     }
 
     private static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String secrets() {
+        return ProjectionTables.of("secrets");
     }
 }

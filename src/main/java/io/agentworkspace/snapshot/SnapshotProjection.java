@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.projection.ProjectionTables;
+
 /**
  * Builds the {@code snapshots} and {@code snapshot_retention} read models through JDBC, inside the processor's
  * transaction (rows and token commit together).
@@ -29,8 +31,8 @@ class SnapshotProjection {
     @EventHandler
     void on(SnapshotRequested event) {
         jdbc.update("""
-                INSERT INTO snapshots (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
-                VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""",
+                INSERT INTO %s (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
+                VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""".formatted(snapshots()),
                 event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), utc(event.requestedAt()),
                 utc(event.requestedAt()));
     }
@@ -38,52 +40,67 @@ class SnapshotProjection {
     @EventHandler
     void on(SnapshotCreated event) {
         jdbc.update("""
-                UPDATE snapshots SET status = 'created', commit_id = ?, driver = ?, archive_key = ?, size_bytes = ?,
-                content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?""",
+                UPDATE %s SET status = 'created', commit_id = ?, driver = ?, archive_key = ?, size_bytes = ?,
+                content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?"""
+                        .formatted(snapshots()),
                 event.commitId(), event.driver(), event.archiveKey(), event.sizeBytes(), event.contentBytes(),
                 event.fileCount(), event.sha256(), utc(event.createdAt()), utc(event.createdAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotFailed event) {
-        jdbc.update("UPDATE snapshots SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?",
+        jdbc.update("UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
+                .formatted(snapshots()),
                 event.reason(), utc(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRestored event) {
         jdbc.update("""
-                UPDATE snapshots SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
-                updated_at = ? WHERE id = ?""",
+                UPDATE %s SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
+                updated_at = ? WHERE id = ?"""
+                        .formatted(snapshots()),
                 utc(event.restoredAt()), utc(event.restoredAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRestoreFailed event) {
-        jdbc.update("UPDATE snapshots SET last_restore_failure = ?, updated_at = ? WHERE id = ?",
+        jdbc.update("UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
                 event.reason(), utc(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotDeleted event) {
-        jdbc.update("UPDATE snapshots SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?",
+        jdbc.update("UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
+                .formatted(snapshots()),
                 event.reason(), utc(event.deletedAt()), utc(event.deletedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRetentionSet event) {
-        jdbc.update("DELETE FROM snapshot_retention WHERE project_id = ?", event.projectId());
-        jdbc.update("INSERT INTO snapshot_retention (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)",
+        jdbc.update("DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
+        jdbc.update("INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
+                .formatted(retention()),
                 event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), utc(event.setAt()));
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM snapshots");
-        jdbc.update("DELETE FROM snapshot_retention");
+        jdbc.update("DELETE FROM %s".formatted(snapshots()));
+        jdbc.update("DELETE FROM %s".formatted(retention()));
     }
 
     static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String snapshots() {
+        return ProjectionTables.of("snapshots");
+    }
+
+    /** The live table, or its shadow while a rebuild runs these handlers. */
+    private static String retention() {
+        return ProjectionTables.of("snapshot_retention");
     }
 }

@@ -102,7 +102,7 @@ class RestoreDrillIT {
                 assertThat(drill.output()).containsPattern("(?m)^ok   read-model " + projection
                         + ": [1-9]\\d* rows, equal to the backup \\(sha256 [0-9a-f]{16}\\)");
             }
-            for (String projection : List.of("api-tokens", "pairings", "projects")) {
+            for (String projection : List.of("api-tokens", "pairings", "projects", "rag-index-runs", "secrets", "snapshots")) {
                 assertThat(drill.output()).containsPattern("(?m)^ok   rebuild " + projection
                         + ": rebuilt from \\d+ events: [1-9]\\d* rows, equal to the restored model");
             }
