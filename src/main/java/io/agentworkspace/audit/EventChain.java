@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
+
 /**
  * Chains every stored event to the one before it, after the append, in global-index order (docs/history.md says
  * why not at append time). Each round locks the chain head row, so chainers on several nodes take turns. A hole in
@@ -200,6 +202,6 @@ public class EventChain implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+        return LifecyclePhases.SAMPLERS;
     }
 }

@@ -16,12 +16,13 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+
+import io.agentworkspace.infrastructure.LifecyclePhases;
 
 /**
  * Puts every committed event of the log, from this node's writer and from other nodes (the fan-out), into id order
- * and emits it on the one hot stream every transport reads. Ids are dense, so a missing id is a gap: it is awaited
+ * and routes it to the subscriptions of its channel. Ids are dense, so a missing id is a gap: it is awaited
  * from the fan-out for {@code gap-wait}, then read from the log, which is always the source of truth. With several
  * nodes the log head is also polled, so an announcement the fan-out lost costs latency, never an event.
  *
@@ -40,7 +41,6 @@ class ConsoleDispatcher implements SmartLifecycle {
     private final ConsoleSettings settings;
     private final ConsoleThread consoleThread;
     private final Scheduler thread;
-    private final Sinks.Many<ConsoleEvent> hot = Sinks.many().multicast().directBestEffort();
     private final ConsoleEvent[] ring;
     private final int mask;
     private final TreeMap<Long, ConsoleEvent> waiting = new TreeMap<>();
@@ -63,11 +63,6 @@ class ConsoleDispatcher implements SmartLifecycle {
         int size = Integer.highestOneBit(Math.max(64, settings.recentEvents() - 1)) << 1;
         this.ring = new ConsoleEvent[size];
         this.mask = size - 1;
-    }
-
-    /** The one hot stream: every event in id order, as this node learns of it. */
-    Flux<ConsoleEvent> live() {
-        return hot.asFlux();
     }
 
     /** The highest id this node has emitted. */
@@ -130,7 +125,6 @@ class ConsoleDispatcher implements SmartLifecycle {
             }
             ringFloor++;
         }
-        hot.tryEmitNext(event);
     }
 
     /** Roughly what an event holds on to: its text and the frames encoded from it. */
@@ -324,7 +318,6 @@ class ConsoleDispatcher implements SmartLifecycle {
     public void stop() {
         started = false;
         running.dispose();
-        hot.tryEmitComplete();
     }
 
     @Override
@@ -334,6 +327,6 @@ class ConsoleDispatcher implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return DEFAULT_PHASE - 4200;
+        return LifecyclePhases.CONSOLE_DISPATCH;
     }
 }

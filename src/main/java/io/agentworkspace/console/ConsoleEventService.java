@@ -9,7 +9,6 @@ import org.springframework.stereotype.Service;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.EventJson;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -27,12 +26,10 @@ import reactor.core.publisher.Sinks;
 public class ConsoleEventService {
 
     private final ConsoleLogWriter writer;
-    private final ConsoleDispatcher dispatcher;
     private final ConsoleSettings settings;
 
-    ConsoleEventService(ConsoleLogWriter writer, ConsoleDispatcher dispatcher, ConsoleSettings settings) {
+    ConsoleEventService(ConsoleLogWriter writer, ConsoleSettings settings) {
         this.writer = writer;
-        this.dispatcher = dispatcher;
         this.settings = settings;
     }
 
@@ -94,14 +91,6 @@ public class ConsoleEventService {
                     text.excludedSocketId(), micros, nanos, null, group, pending.size()));
         }
         writer.submitAll(pending, group);
-    }
-
-    /**
-     * Every event in id order as this node delivers it: the one hot stream all transports read. Best effort for
-     * in-process listeners: one that does not keep up misses events (subscribers use {@link ConsoleFeed}).
-     */
-    public Flux<ConsoleEvent> live() {
-        return dispatcher.live();
     }
 
     /** Largest {@code data}, in UTF-8 bytes, an event may carry. */

@@ -16,6 +16,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
+
 /**
  * What the transports subscribe to: the events of a set of channels, from a cursor or from now, exactly once and
  * in id order. A resume replays from the durable log (or from the ring of recent events) and switches to live with
@@ -170,10 +172,9 @@ public class ConsoleFeed implements SmartLifecycle {
         return running;
     }
 
-    /** Stops first, before the web server's graceful shutdown starts waiting for open requests. */
     @Override
     public int getPhase() {
-        return DEFAULT_PHASE;
+        return LifecyclePhases.CONSOLE_STREAMS;
     }
 
     /** The highest id this node has delivered live. */

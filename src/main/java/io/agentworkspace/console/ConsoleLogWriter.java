@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.persistence.SqlDialect;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -392,7 +393,6 @@ class ConsoleLogWriter implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // starts before the web server and stops after it: requests in flight still get their events appended
-        return DEFAULT_PHASE - 4096;
+        return LifecyclePhases.CONSOLE_LOG;
     }
 }

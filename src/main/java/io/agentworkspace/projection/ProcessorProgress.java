@@ -22,6 +22,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
+
 /**
  * How far every event processor has got: its position in the global event stream and its lag behind the head of
  * the store, as the gauges {@code agent.processor.position} and {@code agent.processor.lag}, with the segments this
@@ -138,7 +140,6 @@ public class ProcessorProgress implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // stop before Axon's processors and the data source shut down
-        return Integer.MAX_VALUE - 100;
+        return LifecyclePhases.SAMPLERS;
     }
 }

@@ -1,7 +1,7 @@
 package io.agentworkspace.rag;
 
-import java.util.UUID;
 
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.project.ProjectView;
 import io.agentworkspace.project.Projects;
@@ -14,18 +14,10 @@ final class ProjectIds {
     }
 
     static Mono<ProjectView> existing(Projects projects, String projectId) {
-        if (!isUuid(projectId)) {
+        if (!Ids.isUuid(projectId)) {
             return Mono.error(RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID"));
         }
         return projects.byId(projectId)
                 .switchIfEmpty(Mono.error(() -> RejectedCommand.notFound("project-not-found", "No project " + projectId + ".")));
-    }
-
-    static boolean isUuid(String id) {
-        try {
-            return UUID.fromString(id).toString().equals(id);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

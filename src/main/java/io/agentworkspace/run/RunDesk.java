@@ -8,13 +8,13 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.project.Projects;
 import io.agentworkspace.run.RunCommands.CancelRun;
 import io.agentworkspace.run.RunCommands.QueueRun;
 import io.agentworkspace.run.RunCommands.RetryRun;
-import io.agentworkspace.workspace.Workspaces;
 import reactor.core.publisher.Mono;
 
 /**
@@ -99,13 +99,13 @@ public class RunDesk {
     }
 
     public static void requireRunId(String runId) {
-        if (!Workspaces.isUuid(runId)) {
+        if (!Ids.isUuid(runId)) {
             throw RejectedCommand.invalid("invalid-run-id", "id", "id must be a UUID");
         }
     }
 
     private QueueRun command(Start request, String caller) {
-        if (!Workspaces.isUuid(request.projectId())) {
+        if (!Ids.isUuid(request.projectId())) {
             throw RejectedCommand.invalid("invalid-project-id", "projectId", "projectId must be a UUID");
         }
         if (!RunSettings.QUEUE_NAMES.contains(request.queue())) {

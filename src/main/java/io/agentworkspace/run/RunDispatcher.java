@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.run.RunCommands.BeginRun;
 import io.agentworkspace.workspace.WorkspaceBusy;
@@ -325,7 +326,6 @@ class RunDispatcher implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // stop before Axon's processors, the console and the data source
-        return Integer.MAX_VALUE - 50;
+        return LifecyclePhases.RUN_DISPATCH;
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.Polling;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -158,6 +159,6 @@ class RunMetrics implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+        return LifecyclePhases.SAMPLERS;
     }
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 
@@ -33,7 +34,7 @@ public class Workspaces {
      * when the project has no workspace (unknown, or not cloned yet).
      */
     public Path existing(String projectId) {
-        if (!isUuid(projectId)) {
+        if (!Ids.isUuid(projectId)) {
             throw RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID");
         }
         Path workspace = of(projectId);
@@ -41,13 +42,5 @@ public class Workspaces {
             throw RejectedCommand.notFound("workspace-not-found", "Project " + projectId + " has no workspace.");
         }
         return workspace;
-    }
-
-    public static boolean isUuid(String id) {
-        try {
-            return UUID.fromString(id).toString().equals(id);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.console.ChannelDirectory;
 import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.console.ConsoleFeed;
@@ -200,7 +201,7 @@ class PusherSocketHandler implements WebSocketHandler, SmartLifecycle, Disposabl
 
     @Override
     public int getPhase() {
-        return DEFAULT_PHASE;
+        return LifecyclePhases.CONSOLE_STREAMS;
     }
 
     @Override

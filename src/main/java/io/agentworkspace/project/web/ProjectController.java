@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.web.ProblemTypes;
@@ -76,7 +77,7 @@ class ProjectController {
     @Operation(operationId = "getProject", summary = "Get a project")
     @ProblemTypes({"invalid-project-id", "project-not-found"})
     Mono<ProjectView> get(@PathVariable String id) {
-        if (!isUuid(id)) {
+        if (!Ids.isUuid(id)) {
             return Mono.error(RejectedCommand.invalid("invalid-project-id", "id", "id must be a UUID"));
         }
         return projects.byId(id)
@@ -91,13 +92,5 @@ class ProjectController {
                     "give exactly one of gitUrl and localPath");
         }
         return url ? ProjectSource.gitUrl(request.gitUrl()) : ProjectSource.localPath(request.localPath());
-    }
-
-    private static boolean isUuid(String id) {
-        try {
-            return UUID.fromString(id).toString().equals(id);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.web.ProblemTypes;
 import io.agentworkspace.run.QueueFigures;
@@ -28,7 +29,6 @@ import io.agentworkspace.run.RunDesk;
 import io.agentworkspace.run.RunState;
 import io.agentworkspace.run.RunView;
 import io.agentworkspace.run.Runs;
-import io.agentworkspace.workspace.Workspaces;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -100,7 +100,7 @@ class RunController {
             return Mono.error(RejectedCommand.invalid("unknown-queue", "queue",
                     "queue must be one of " + RunDesk.QUEUES));
         }
-        if (projectFilter != null && !Workspaces.isUuid(projectFilter)) {
+        if (projectFilter != null && !Ids.isUuid(projectFilter)) {
             return Mono.error(RejectedCommand.invalid("invalid-project-id", "project", "project must be a UUID"));
         }
         return runs.page(new Runs.Filter(stateFilter, queueFilter, projectFilter), limit, offset);

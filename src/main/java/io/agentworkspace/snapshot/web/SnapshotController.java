@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.agentworkspace.auth.TokenPrincipal;
 import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.web.ProblemTypes;
@@ -167,7 +168,7 @@ class SnapshotController {
     }
 
     private static void requireUuid(String value, String field) {
-        if (!Workspaces.isUuid(value)) {
+        if (!Ids.isUuid(value)) {
             throw RejectedCommand.invalid(field.equals("id") ? "invalid-project-id" : "invalid-snapshot-id", field,
                     field + " must be a UUID");
         }
