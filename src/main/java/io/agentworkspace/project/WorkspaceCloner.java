@@ -1,25 +1,19 @@
 package io.agentworkspace.project;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +21,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Directories;
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.workspace.RemoteAddresses;
@@ -47,7 +43,6 @@ class WorkspaceCloner implements DisposableBean {
 
     static final String PROCESSOR = "workspace-cloner";
     private static final Logger log = LoggerFactory.getLogger(WorkspaceCloner.class);
-    private static final int MAX_REASON = 500;
     static final int HANDLER_TIMEOUT_MS = 2 * 60 * 60 * 1000;
     static final String GENERIC_FAILURE = "The repository could not be cloned: it is unreachable, does not exist, "
             + "refused access, or is not allowed on this server (details in the server log).";
@@ -121,44 +116,23 @@ class WorkspaceCloner implements DisposableBean {
                 try (Git git = Git.cloneRepository().setURI(uri).setDirectory(staging.toFile()).setFs(SafeGit.fs())
                         .setTimeout((int) settings.cloneTimeout().toSeconds()).setCloneAllBranches(false).call()) {
                     Repository repository = git.getRepository();
-                    ObjectId head = repository.resolve(Constants.HEAD);
-                    return new Cloned(head == null ? null : head.name(), head == null ? null : repository.getBranch());
+                    String head = SafeGit.head(repository);
+                    return new Cloned(head, head == null ? null : repository.getBranch());
                 }
             });
             lease.verify().block();
             // a clone's files carry the process's umask; the workspace directory itself is the owner's alone
             Files.setPosixFilePermissions(staging, DataDirectory.OWNER_ONLY);
-            deleteRecursively(target);
+            Directories.deleteRecursively(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return cloned;
         } finally {
-            deleteRecursively(staging);
+            Directories.deleteRecursively(staging);
         }
     }
 
     private static String reasonOf(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        Throwable cause = failure.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            message = message + ": " + cause.getMessage();
-        }
-        message = message.replaceAll("\\p{Cntrl}", " ").strip();
-        return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) : message;
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        return FailureReasons.of(failure);
     }
 
     @Override

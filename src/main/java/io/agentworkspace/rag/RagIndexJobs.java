@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.axon.Commands;
 
 /**
@@ -80,10 +81,7 @@ public class RagIndexJobs {
         String message = failure instanceof Indexer.IndexFailure || failure instanceof OpenAiEmbedder.EmbeddingApiException
                 ? failure.getMessage()
                 : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
-        message = message.replaceAll("\\p{Cntrl}", " ").strip();
-        if (message.isEmpty()) {
-            message = "index run failed";
-        }
-        return message.length() > MAX_FAILURE ? message.substring(0, MAX_FAILURE) : message;
+        message = FailureReasons.clean(message, MAX_FAILURE);
+        return message.isEmpty() ? "index run failed" : message;
     }
 }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.console.ConsoleEventService;
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.run.RunCommands.FinishRun;
@@ -355,8 +356,7 @@ class RunWorker {
     }
 
     private static String truncate(String reason) {
-        String clean = reason.replaceAll("\\p{Cntrl}", " ").strip();
-        return clean.length() > MAX_REASON ? clean.substring(0, MAX_REASON) : clean;
+        return FailureReasons.clean(reason, MAX_REASON);
     }
 
     /** The run could not start: no provider, no key, no workspace. */

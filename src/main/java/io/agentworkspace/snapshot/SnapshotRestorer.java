@@ -18,8 +18,10 @@ import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.infrastructure.Directories;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
 import io.agentworkspace.workspace.WorkspaceLocks;
 import io.agentworkspace.workspace.Workspaces;
@@ -87,11 +89,11 @@ public class SnapshotRestorer {
                         "The archive of snapshot " + snapshotId + " failed its integrity check (" + corrupt.getMessage()
                                 + "); the workspace was not changed.");
             }
-            String commitBefore = SnapshotWorker.headOf(workspace);
+            String commitBefore = SafeGit.headOf(workspace);
             TreeChanges changes = TreeChanges.between(workspace, incoming);
             lease.verify().block();
             swap(workspace, incoming, outgoing);
-            String commitAfter = SnapshotWorker.headOf(workspace);
+            String commitAfter = SafeGit.headOf(workspace);
             SnapshotRestored restored = new SnapshotRestored(snapshotId, projectId, restoreId, restoredBy,
                     lease.fencingToken(), commitBefore, commitAfter, changes.added().size(), changes.modified().size(),
                     changes.removed().size(), TreeChanges.listed(changes.added()), TreeChanges.listed(changes.modified()),
@@ -103,9 +105,9 @@ public class SnapshotRestorer {
                     restored.modified(), restored.removed(), restored.addedPaths(), restored.modifiedPaths(),
                     restored.removedPaths(), restored.pathsTruncated());
         } finally {
-            SnapshotFiles.deleteQuietly(incoming);
-            SnapshotFiles.deleteQuietly(outgoing);
-            SnapshotFiles.deleteQuietly(scratch);
+            Directories.deleteQuietly(incoming);
+            Directories.deleteQuietly(outgoing);
+            Directories.deleteQuietly(scratch);
         }
     }
 
@@ -145,7 +147,7 @@ public class SnapshotRestorer {
                     Files.move(entry, workspaces.of(matcher.group(2)), StandardCopyOption.ATOMIC_MOVE);
                     log.warn("workspace of project {} put back after an interrupted restore", matcher.group(2));
                 } else {
-                    SnapshotFiles.deleteRecursively(entry);
+                    Directories.deleteRecursively(entry);
                 }
             }
         } catch (IOException e) {

@@ -11,17 +11,14 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.MessageHandlerTimeout;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.lang.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.Directories;
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.workspace.SafeGit;
 import io.agentworkspace.workspace.WorkspaceLease;
@@ -42,7 +39,6 @@ class SnapshotWorker implements DisposableBean {
 
     static final String PROCESSOR = "snapshot-worker";
     private static final Logger log = LoggerFactory.getLogger(SnapshotWorker.class);
-    private static final int MAX_REASON = 500;
     /** Also the processor's unit-of-work limit (axon.timeout.transaction.event-processor.snapshot-worker). */
     static final int HANDLER_TIMEOUT_MS = 4 * 3600 * 1000;
 
@@ -121,7 +117,7 @@ class SnapshotWorker implements DisposableBean {
                 if (!Files.isDirectory(workspace)) {
                     throw new IllegalStateException("the project has no workspace");
                 }
-                commit = headOf(workspace);
+                commit = SafeGit.headOf(workspace);
                 captured = WorkspaceArchive.capture(workspace, archive, settings.compressionLevel());
             } finally {
                 lease.release().block();
@@ -140,29 +136,13 @@ class SnapshotWorker implements DisposableBean {
                     requested.projectId(), reason, clock.instant())));
         } finally {
             if (scratch != null) {
-                SnapshotFiles.deleteQuietly(scratch);
+                Directories.deleteQuietly(scratch);
             }
         }
     }
 
-    @Nullable
-    static String headOf(Path workspace) {
-        if (!Files.isDirectory(workspace.resolve(".git"))) {
-            return null;
-        }
-        try (Repository repository = new FileRepositoryBuilder().setFS(SafeGit.fs())
-                .setGitDir(workspace.resolve(".git").toFile()).setMustExist(true).build()) {
-            ObjectId head = repository.resolve(Constants.HEAD);
-            return head == null ? null : head.name();
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     static String reasonOf(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        message = message.replaceAll("\\p{Cntrl}", " ").strip();
-        return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) : message;
+        return FailureReasons.clean(failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
     }
 
     @Override

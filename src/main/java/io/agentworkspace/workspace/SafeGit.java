@@ -10,6 +10,9 @@ import java.nio.file.Path;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Repository;
+import org.springframework.lang.Nullable;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FS_POSIX;
@@ -52,6 +55,23 @@ public final class SafeGit {
         Repository repository = new FileRepositoryBuilder().setFS(NO_PROGRAMS).setGitDir(gitDir.toFile())
                 .setWorkTree(workspace.toFile()).setMustExist(true).build();
         return new Git(repository, true);
+    }
+
+    /** The commit HEAD points at, or null on an unborn branch. */
+    @Nullable
+    public static String head(Repository repository) throws IOException {
+        ObjectId head = repository.resolve(Constants.HEAD);
+        return head == null ? null : head.name();
+    }
+
+    /** The commit a workspace's HEAD points at; null when it has no (usable) repository or no commit. */
+    @Nullable
+    public static String headOf(Path workspace) {
+        try (Git git = open(workspace)) {
+            return head(git.getRepository());
+        } catch (IOException | RuntimeException unusable) {
+            return null;
+        }
     }
 
     /** A POSIX file system for JGit on which hooks are never found and programs never started. */

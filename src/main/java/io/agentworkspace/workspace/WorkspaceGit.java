@@ -51,10 +51,10 @@ public class WorkspaceGit {
         try (Git git = open(workspaces.existing(projectId))) {
             var status = git.status().call();
             Repository repository = git.getRepository();
-            ObjectId head = repository.resolve(Constants.HEAD);
+            String head = SafeGit.head(repository);
             String branch = repository.getFullBranch() != null && repository.getFullBranch().startsWith(Constants.R_HEADS)
                     ? repository.getBranch() : null;
-            return new GitViews.Status(branch, head == null ? null : head.name(), status.isClean(),
+            return new GitViews.Status(branch, head, status.isClean(),
                     sorted(status.getAdded()), sorted(status.getChanged()), sorted(status.getModified()),
                     sorted(status.getMissing()), sorted(status.getRemoved()), sorted(status.getUntracked()),
                     sorted(status.getConflicting()));
@@ -71,7 +71,7 @@ public class WorkspaceGit {
                     "limit must be between 1 and " + settings.maxLogCommits());
         }
         try (Git git = open(workspace)) {
-            if (git.getRepository().resolve(Constants.HEAD) == null) {
+            if (SafeGit.head(git.getRepository()) == null) {
                 return new GitViews.Log(pathOrNull(filter), List.of());
             }
             LogCommand log = git.log().setMaxCount(limit);

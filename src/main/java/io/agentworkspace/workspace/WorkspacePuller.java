@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.BlockingWork;
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
@@ -38,7 +39,6 @@ import reactor.core.publisher.Mono;
 public class WorkspacePuller {
 
     private static final Logger log = LoggerFactory.getLogger(WorkspacePuller.class);
-    private static final int MAX_REASON = 500;
 
     private final Workspaces workspaces;
     private final WorkspaceLocks locks;
@@ -81,7 +81,7 @@ public class WorkspacePuller {
                 throw RejectedCommand.conflict("detached-head", "The workspace is on no branch (detached HEAD).");
             }
             String branch = repository.getBranch();
-            ObjectId before = repository.resolve(Constants.HEAD);
+            String before = SafeGit.head(repository);
             checkOrigin(repository, lease.projectId());
             try {
                 remotes.guard(() -> git.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME)
@@ -111,7 +111,7 @@ public class WorkspacePuller {
                         "Local changes in the workspace would be overwritten by the pull: "
                                 + String.join(", ", e.getConflictingPaths().stream().limit(20).toList()));
             }
-            ObjectId after = repository.resolve(Constants.HEAD);
+            String after = SafeGit.head(repository);
             switch (merge.getMergeStatus()) {
                 case FAST_FORWARD, ALREADY_UP_TO_DATE -> {
                 }
@@ -123,7 +123,7 @@ public class WorkspacePuller {
                                 merge.getFailingPaths().keySet().stream().limit(20).toList())));
             }
             WorkspacePulled pulled = new WorkspacePulled(pullId, lease.projectId(), branch,
-                    before == null ? null : before.name(), after.name(), !after.equals(before), lease.fencingToken(),
+                    before, after, !after.equals(before), lease.fencingToken(),
                     clock.instant());
             commands.sendAndWait(new RecordWorkspacePull(pullId, pulled, null));
             log.info("workspace of project {} pulled: {} -> {}", lease.projectId(), pulled.fromCommit(), pulled.toCommit());
@@ -178,7 +178,7 @@ public class WorkspacePuller {
 
     private Mono<PullResult> recordFailure(String pullId, String projectId, RejectedCommand refused) {
         WorkspacePullFailed failed = new WorkspacePullFailed(pullId, projectId, refused.problem(),
-                truncate(refused.getMessage()), clock.instant());
+                FailureReasons.clean(refused.getMessage()), clock.instant());
         return commands.send(new RecordWorkspacePull(pullId, null, failed)).then(Mono.error(refused));
     }
 
@@ -191,12 +191,6 @@ public class WorkspacePuller {
     }
 
     private static String reasonOf(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return truncate(message);
-    }
-
-    private static String truncate(String message) {
-        String clean = message.replaceAll("\\p{Cntrl}", " ").strip();
-        return clean.length() > MAX_REASON ? clean.substring(0, MAX_REASON) : clean;
+        return FailureReasons.clean(failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
     }
 }

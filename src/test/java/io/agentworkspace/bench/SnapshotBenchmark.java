@@ -17,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.AgentWorkspaceApplication;
+import io.agentworkspace.infrastructure.Directories;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -48,7 +49,7 @@ public final class SnapshotBenchmark {
                 run(driver, root.resolve("data-" + driver), origin, files, megabytes, s3);
             }
         }
-        deleteRecursively(root);
+        Directories.deleteRecursively(root);
     }
 
     private static void run(String driver, Path dataDir, Path origin, int files, int megabytes, S3rverProcess s3)
@@ -142,17 +143,6 @@ public final class SnapshotBenchmark {
         for (int i = 0; i < binaries; i++) {
             random.nextBytes(block);
             Files.write(Files.createDirectories(workspace.resolve("assets")).resolve("blob-" + i + ".bin"), block);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws Exception {
-        List<Path> all = new ArrayList<>();
-        try (var walk = Files.walk(path)) {
-            walk.forEach(all::add);
-        }
-        all.sort(java.util.Comparator.reverseOrder());
-        for (Path p : all) {
-            Files.deleteIfExists(p);
         }
     }
 }

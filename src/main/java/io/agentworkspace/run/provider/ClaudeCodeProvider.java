@@ -5,20 +5,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +22,8 @@ import org.springframework.lang.Nullable;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+
+import io.agentworkspace.infrastructure.Directories;
 
 /**
  * Claude Code as a subprocess in the workspace: {@code claude -p --output-format stream-json --verbose} with a
@@ -126,11 +124,11 @@ public final class ClaudeCodeProvider implements AgentProvider {
             }
             process = builder.start();
         } catch (IOException e) {
-            deleteQuietly(home);
+            Directories.deleteQuietly(home);
             sink.error(ProviderFailure.of(ProviderFailure.Kind.PROCESS, "claude could not be started: " + e.getMessage()));
             return;
         }
-        process.onExit().thenRun(() -> deleteQuietly(home));
+        process.onExit().thenRun(() -> Directories.deleteQuietly(home));
         AtomicBoolean stopped = new AtomicBoolean();
         sink.onDispose(() -> {
             stopped.set(true);
@@ -143,28 +141,11 @@ public final class ClaudeCodeProvider implements AgentProvider {
 
     /** A fresh, owner-only home for one run, holding user settings that switch hooks off. */
     private static void prepareHome(Path home) throws IOException {
-        deleteQuietly(home);
+        Directories.deleteQuietly(home);
         Files.createDirectories(home.getParent());
         Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path settings = Files.createDirectory(home.resolve(".claude"));
         Files.writeString(settings.resolve("settings.json"), USER_SETTINGS);
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException ignored) {
-                    // left for the next run of the same id, which starts by clearing it
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // as above
-        }
     }
 
     private void read(Process process, AgentRequest request, FluxSink<AgentEvent> sink, AtomicBoolean stopped) {

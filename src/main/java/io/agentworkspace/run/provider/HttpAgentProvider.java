@@ -15,6 +15,7 @@ import org.springframework.lang.Nullable;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.RetryAfter;
 import io.agentworkspace.run.tool.ToolCall;
 import reactor.core.publisher.Flux;
@@ -30,8 +31,6 @@ abstract class HttpAgentProvider implements AgentProvider {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
     };
-    private static final int MAX_REASON = 500;
-
     private final WebClient http;
     private final ProviderRetry retry;
     private final Scheduler toolScheduler;
@@ -150,8 +149,7 @@ abstract class HttpAgentProvider implements AgentProvider {
 
     static String clean(String text, @Nullable ProviderKey key) {
         String scrubbed = key == null ? text : key.scrub(text);
-        scrubbed = scrubbed.replaceAll("\\p{Cntrl}", " ").strip();
-        return scrubbed.length() > MAX_REASON ? scrubbed.substring(0, MAX_REASON) : scrubbed;
+        return FailureReasons.clean(scrubbed);
     }
 
     private static String describe(Throwable failure) {
