@@ -5,12 +5,12 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.axon.ProjectionSettings;
 
 /**
  * Once the service is up, rebuilds (without downtime) every rebuildable projection whose manifest version is newer
@@ -27,10 +27,10 @@ class OutdatedProjections {
     private final boolean enabled;
 
     OutdatedProjections(ProjectionVersions versions, ProjectionRebuilds rebuilds,
-                        @Value("${agent.projections.rebuild-outdated:true}") boolean enabled) {
+                        ProjectionSettings settings) {
         this.versions = versions;
         this.rebuilds = rebuilds;
-        this.enabled = enabled;
+        this.enabled = settings.rebuildOutdated();
     }
 
     @EventListener(ApplicationReadyEvent.class)

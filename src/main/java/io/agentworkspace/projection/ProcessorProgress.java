@@ -17,12 +17,12 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.LifecyclePhases;
+import io.agentworkspace.infrastructure.axon.ProjectionSettings;
 
 /**
  * How far every event processor has got: its position in the global event stream and its lag behind the head of
@@ -51,11 +51,11 @@ public class ProcessorProgress implements SmartLifecycle {
     private ScheduledExecutorService sampler;
 
     ProcessorProgress(EventProcessingConfiguration processing, EventStore eventStore, MeterRegistry meters,
-                      @Value("${agent.projections.progress-interval-ms:1000}") long intervalMs) {
+                      ProjectionSettings settings) {
         this.processing = processing;
         this.eventStore = eventStore;
         this.meters = meters;
-        this.intervalMs = intervalMs;
+        this.intervalMs = settings.progressIntervalMs();
         Gauge.builder("agent.event.store.head", head, AtomicLong::get)
                 .description("Global index of the newest event in the store").register(meters);
     }

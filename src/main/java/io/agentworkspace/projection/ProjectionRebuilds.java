@@ -21,7 +21,6 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
@@ -29,6 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.axon.ProjectionSettings;
 
 /**
  * Starts and reports projection rebuilds: one at a time per projection, on this node, which must be the node
@@ -60,8 +60,7 @@ public class ProjectionRebuilds {
     ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, EventStore eventStore,
                        TokenStore tokenStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
                        ShadowTables shadowTables, ProjectionVersions versions, MeterRegistry meters, Clock clock,
-                       @Value("${agent.projections.rebuild-batch-size:500}") int batchSize,
-                       @Value("${agent.projections.rebuild-max-rate:0}") double maxRate) {
+                       ProjectionSettings settings) {
         this.catalog = catalog;
         this.processing = processing;
         this.eventStore = eventStore;
@@ -72,8 +71,8 @@ public class ProjectionRebuilds {
         this.versions = versions;
         this.meters = meters;
         this.clock = clock;
-        this.batchSize = batchSize;
-        this.maxRate = maxRate;
+        this.batchSize = settings.rebuildBatchSize();
+        this.maxRate = settings.rebuildMaxRate();
         // present from the start, so dashboards and alerts find the series before the first rebuild
         catalog.all().stream().filter(ProjectionCatalog.Projection::rebuildable)
                 .forEach(projection -> registerGauges(projection.name()));

@@ -17,7 +17,6 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -111,10 +110,10 @@ class AxonConfiguration {
      * the read model never saw.
      */
     @Bean
-    ConfigurerModule pooledProcessorsByDefault(@Value("${agent.projections.batch-size:100}") int batchSize,
-                                               @Value("${agent.projections.token-claim-interval-ms:1000}") long claimInterval,
-                                               @Value("${agent.projections.wake-on-append:true}") boolean wake,
-                                               EventArrivals arrivals) {
+    ConfigurerModule pooledProcessorsByDefault(ProjectionSettings settings, EventArrivals arrivals) {
+        int batchSize = settings.batchSize();
+        long claimInterval = settings.tokenClaimIntervalMs();
+        boolean wake = settings.wakeOnAppend();
         return configurer -> configurer.eventProcessing(processing -> processing
                 .usingPooledStreamingEventProcessors((config, builder) -> builder
                         .messageSource(wake ? new WakingEventSource(config.eventStore(), arrivals) : config.eventStore())
