@@ -3,8 +3,6 @@ package io.agentworkspace.audit;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -22,6 +20,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * Chains every stored event to the one before it, after the append, in global-index order (docs/history.md says
@@ -124,7 +124,7 @@ public class EventChain implements SmartLifecycle {
     private void append(Head head, List<StoredEvent> chain, long scannedTo, List<Long> newGaps, List<StoredEvent> late) {
         List<Object[]> links = new ArrayList<>(chain.size());
         List<Object[]> checkpoints = new ArrayList<>();
-        Timestamp now = Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        Timestamp now = UtcColumns.timestamp(clock.instant());
         long seq = head.chainSeq();
         String hash = head.hash();
         for (StoredEvent event : chain) {

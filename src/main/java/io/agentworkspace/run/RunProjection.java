@@ -3,7 +3,6 @@ package io.agentworkspace.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.axonframework.config.ProcessingGroup;
@@ -15,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.EventJson;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * Builds the {@code runs} read model: the run list and detail, the queue view's figures, and the pending runs the
@@ -111,7 +111,7 @@ class RunProjection {
     private Long waitMs(String runId, Instant startingAt) {
         var queuedAt = jdbc.queryForList("SELECT queued_at FROM runs WHERE id = ?", LocalDateTime.class, runId);
         return queuedAt.isEmpty() ? null
-                : Math.max(0, Duration.between(queuedAt.get(0).toInstant(ZoneOffset.UTC), startingAt).toMillis());
+                : Math.max(0, Duration.between(UtcColumns.instant(queuedAt.get(0)), startingAt).toMillis());
     }
 
     private void ringAfterCommit() {
@@ -131,6 +131,6 @@ class RunProjection {
     }
 
     static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return UtcColumns.column(instant);
     }
 }
