@@ -15,11 +15,16 @@ import org.axonframework.serialization.upcasting.event.InitialEventRepresentatio
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 
 import io.agentworkspace.infrastructure.axon.EventJson;
+import io.agentworkspace.infrastructure.events.EventCatalogue;
 
-/** Reads a stored event's JSON payload through upcasters as the event store would, into the event's class. */
+/**
+ * Reads a stored event's JSON payload through upcasters as the event store would, into the event's class, and
+ * checks the result against the catalogue's schema of the revision it reached.
+ */
 public final class Upcasting {
 
     private static final Serializer SERIALIZER = JacksonSerializer.builder().objectMapper(EventJson.mapper()).build();
+    private static final EventCatalogue CATALOGUE = EventCatalogue.load();
 
     private Upcasting() {
     }
@@ -34,6 +39,14 @@ public final class Upcasting {
                 .upcast(Stream.of(new InitialEventRepresentation(stored, SERIALIZER))).toList();
         assertThat(upcast).hasSize(1);
         assertThat(upcast.get(0).getType().getRevision()).isEqualTo(expectedRevision);
-        return type.cast(SERIALIZER.deserialize(upcast.get(0).getData()));
+        T event = type.cast(SERIALIZER.deserialize(upcast.get(0).getData()));
+        assertThat(CATALOGUE.violations(type.getName(), expectedRevision, EventJson.mapper().valueToTree(event)))
+                .as("a valid revision " + expectedRevision).isEmpty();
+        return event;
+    }
+
+    /** The catalogue's example of the event at this revision, as it was stored. */
+    public static String example(Class<?> type, String revision) {
+        return CATALOGUE.entry(type.getName(), revision).example().toString();
     }
 }
