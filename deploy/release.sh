@@ -9,7 +9,7 @@
 # AGENT_SLOT_STOP, AGENT_SLOT_RUNNING (default systemd: agent-workspace@{slot}), AGENT_PROXY_SWITCH (default
 # deploy/nginx/switch-upstream.sh; deploy/lsws/switch-upstream.sh for LiteSpeed), AGENT_READY_PATH,
 # AGENT_READY_TIMEOUT (180 s), AGENT_DRAIN_TIMEOUT (600 s), AGENT_KEEP_RELEASES (5).
-set -euo pipefail
+set -Eeuo pipefail
 script_name=release
 jar="${1:?usage: deploy/release.sh <agent-workspace.jar> [app-dir]}"
 app="${2:-${AGENT_APP_DIR:-/var/www/agent-workspace}}"
@@ -17,6 +17,7 @@ app="${2:-${AGENT_APP_DIR:-/var/www/agent-workspace}}"
 . "$(dirname "$0")/slots.sh"
 
 [ -f "$jar" ] || { log "no such jar: $jar"; exit 2; }
+check_installation
 mkdir -p "$app/releases" "$app/shared/data"
 release="$app/releases/$(date -u +%Y%m%d%H%M%S)"
 [ -e "$release" ] && release="$release-$$"
@@ -24,7 +25,7 @@ mkdir -p "$release"
 cp "$jar" "$release/agent-workspace.jar.partial"
 mv "$release/agent-workspace.jar.partial" "$release/agent-workspace.jar"
 
-status=0
-activate "$release" release || status=$?
-prune_releases
-exit "$status"
+# old releases are pruned however the release ends; activate runs under set -e, so a step that fails inside it
+# stops the release there (calling it as the left side of || or in an if would switch set -e off inside it)
+trap 'prune_releases || log "pruning old releases failed"' EXIT
+activate "$release" release

@@ -28,6 +28,8 @@ drain_timeout="${AGENT_DRAIN_TIMEOUT:-600}"
 keep="${AGENT_KEEP_RELEASES:-5}"
 
 log() { printf '[%s] %s\n' "${script_name:-deploy}" "$*" >&2; }
+# the scripts run with set -eE: a step that fails stops them, and this names it (activate reports its own outcome)
+trap 'case "$BASH_COMMAND" in activate\ *) ;; *) log "stopped: \"$BASH_COMMAND\" failed (line $LINENO)" ;; esac' ERR
 
 slot_do() { # command-template slot
   local command="${1//\{slot\}/$2}"
@@ -52,7 +54,7 @@ slot_ready_url() {
   echo "http://127.0.0.1:${management:-$(slot_port "$1")}${AGENT_READY_PATH:-/actuator/health/readiness}"
 }
 
-live_value() { sed -n "s/^$1=//p" "$app/live" 2>/dev/null; }
+live_value() { [ ! -f "$app/live" ] || sed -n "s/^$1=//p" "$app/live"; }
 other_slot() { [ "$1" = "a" ] && echo b || echo a; }
 
 record() { # action release slot outcome from timings...
@@ -67,16 +69,39 @@ relink() { # link target: atomic (a new symlink renamed over the old one)
 }
 
 wait_ready() { # slot
-  local url deadline
+  local url status=0
   url="$(slot_ready_url "$1")"
-  deadline=$(( $(date +%s) + ready_timeout ))
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    if curl -fsS --max-time 2 "$url" 2>/dev/null | grep -q '"status":"UP"'; then return 0; fi
-    slot_do "$slot_running" "$1" || { log "slot $1 exited before it was ready"; return 1; }
-    sleep 0.2
-  done
-  log "slot $1 was not ready within ${ready_timeout} s ($url)"
+  wait_until_up "$url" "$ready_timeout" "slot_do \"\$slot_running\" $1" || status=$?
+  case "$status" in
+    0) return 0 ;;
+    2) log "slot $1 exited before it was ready" ;;
+    *) log "slot $1 was not ready within ${ready_timeout} s ($url)" ;;
+  esac
   return 1
+}
+
+# Refuses, before anything is copied or started, an installation the slots cannot run in: an app directory that
+# is not absolute (the slot links would point nowhere), a slot file without a numeric AGENT_PORT, and two slots
+# sharing a port (AGENT_PORT or AGENT_MANAGEMENT_PORT: the new instance could not listen beside the live one).
+check_installation() {
+  local slot name value seen=""
+  [[ "$app" == /* ]] || { log "the app directory must be an absolute path, not '$app' (the slot links would break)"; exit 2; }
+  for slot in a b; do
+    [ -f "$app/shared/slot-$slot.env" ] || { log "no $app/shared/slot-$slot.env (see deploy/slot-$slot.env.example)"; exit 2; }
+    for name in AGENT_PORT AGENT_MANAGEMENT_PORT; do
+      value="$(slot_setting "$slot" "$name")"
+      if [ -z "$value" ]; then
+        [ "$name" != AGENT_PORT ] || { log "no AGENT_PORT in $app/shared/slot-$slot.env"; exit 2; }
+        continue
+      fi
+      [[ "$value" =~ ^[0-9]{1,5}$ ]] || { log "$name in $app/shared/slot-$slot.env is not a port: $value"; exit 2; }
+      if grep -q " $value=" <<<"$seen"; then
+        log "$name=$value of slot $slot is also $(grep -o " $value=[^ ]*" <<<"$seen" | head -n 1 | cut -d= -f2): each slot needs ports of its own"
+        exit 2
+      fi
+      seen="$seen $value=slot-${slot}:$name"
+    done
+  done
 }
 
 wait_gone() { # slot seconds

@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
+
 /**
  * Walks the chain from its first link, recomputes every link from the stored row, and reports the first broken
  * one: an event altered, deleted or replaced, a chain entry removed, a checkpoint that does not match, a chain cut
@@ -170,7 +172,7 @@ public class ChainVerification {
         return jdbc.query("SELECT chain_seq, global_index, hash, created_at FROM event_chain_checkpoints"
                         + " WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?",
                 (row, i) -> new StoredCheckpoint(row.getLong(1), row.getLong(2), row.getString(3),
-                        row.getTimestamp(4).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)),
+                        UtcColumns.instant(row.getTimestamp(4))),
                 afterSeq, limit);
     }
 

@@ -3,8 +3,6 @@ package io.agentworkspace.audit;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -24,6 +22,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.infrastructure.LifecyclePhases;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * Chains every stored event to the one before it, after the append, in global-index order (docs/history.md says
@@ -126,7 +125,7 @@ public class EventChain implements SmartLifecycle {
     private void append(Head head, List<StoredEvent> chain, long scannedTo, List<Long> newGaps, List<StoredEvent> late) {
         List<Object[]> links = new ArrayList<>(chain.size());
         List<Object[]> checkpoints = new ArrayList<>();
-        Timestamp now = Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        Timestamp now = UtcColumns.timestamp(clock.instant());
         long seq = head.chainSeq();
         String hash = head.hash();
         for (StoredEvent event : chain) {

@@ -8,6 +8,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.resource.ResourceWebHandler;
 
@@ -17,21 +18,21 @@ import reactor.core.publisher.Mono;
 
 /**
  * Deny-by-default authorization of every route, in the security filter chain, before the request body is read:
- * the handler a request maps to (found through the same handler mappings, in the same order, as the dispatcher)
- * must declare {@code @PreAuthorize("hasAuthority('<ability>')")}, and the caller hold that ability, or
+ * the handler a request maps to (found through the dispatcher's own handler mappings, in its order) must declare
+ * {@code @PreAuthorize("hasAuthority('<ability>')")}, and the caller hold that ability, or
  * {@code @PreAuthorize("isAuthenticated()")}. A handler that declares neither is refused (403), whatever the
  * caller holds; endpoints that take no token are declared in a {@link PublicEndpoints} bean and never get here.
  * Static resources (the Control Center's files) are served to any valid token. A request no mapping knows
- * passes, so it gets its 404. The annotation stays the single place a route declares its ability, read by
- * {@link RequiredAbility}; method security enforces it again on the handler itself.
+ * passes, so it gets its 404. The annotation stays the single place a route declares its ability, read (and
+ * parsed once per handler method) by {@link RequiredAbility}; method security enforces it again on the handler.
  */
 final class HandlerAbilities implements ReactiveAuthorizationManager<AuthorizationContext> {
 
-    private final ObjectProvider<HandlerMapping> mappings;
-    private volatile List<HandlerMapping> ordered;
+    private final ObjectProvider<DispatcherHandler> dispatcher;
+    private volatile List<HandlerMapping> mappings;
 
-    HandlerAbilities(ObjectProvider<HandlerMapping> mappings) {
-        this.mappings = mappings;
+    HandlerAbilities(ObjectProvider<DispatcherHandler> dispatcher) {
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -47,11 +48,15 @@ final class HandlerAbilities implements ReactiveAuthorizationManager<Authorizati
                 .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
+    /** The dispatcher's mappings, as it initialised them (it is created after the security chain). */
     private List<HandlerMapping> mappings() {
-        List<HandlerMapping> current = ordered;
+        List<HandlerMapping> current = mappings;
         if (current == null) {
-            current = mappings.orderedStream().toList();
-            ordered = current;
+            current = dispatcher.getObject().getHandlerMappings();
+            if (current == null) {
+                throw new IllegalStateException("the dispatcher has no handler mappings yet");
+            }
+            mappings = current;
         }
         return current;
     }

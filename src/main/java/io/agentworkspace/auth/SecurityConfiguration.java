@@ -27,7 +27,7 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
-import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.DispatcherHandler;
 
 import io.agentworkspace.infrastructure.web.ProblemWriter;
 import io.agentworkspace.infrastructure.web.Problems;
@@ -86,7 +86,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, TokenAuthenticationManager tokens, ProblemWriter problems,
-                               List<PublicEndpoints> publicEndpoints, ObjectProvider<HandlerMapping> handlers,
+                               List<PublicEndpoints> publicEndpoints, ObjectProvider<DispatcherHandler> handlers,
                                ApiRateLimits rateLimits) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, failure) -> {
             HttpHeaders headers = new HttpHeaders();

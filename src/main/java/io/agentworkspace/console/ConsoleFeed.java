@@ -87,11 +87,6 @@ public class ConsoleFeed implements SmartLifecycle {
                                 failure.toString()))));
     }
 
-    /** Completes when the node begins to shut down: long-lived streams end then, so shutdown need not wait. */
-    public Mono<Void> closing() {
-        return closing.asMono();
-    }
-
     private Flux<Item> unclosed(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
         if (cursor == null) {
             return Flux.defer(() -> {

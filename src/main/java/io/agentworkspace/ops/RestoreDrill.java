@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +36,10 @@ final class RestoreDrill implements Callable<Integer> {
     @Option(names = "--catch-up-timeout", defaultValue = "PT10M",
             description = "How long the processors may take to catch up (ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration catchUpTimeout;
+
+    @Option(names = "--rebuild-timeout", defaultValue = "PT30M",
+            description = "How long each projection's rebuild may take (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration rebuildTimeout;
 
     RestoreDrill(OpsCommandLine.Ops ops) {
         this.ops = ops;
@@ -129,10 +134,13 @@ final class RestoreDrill implements Callable<Integer> {
                 continue;
             }
             long started = System.nanoTime();
-            RebuildProgress progress = rebuilds.start(projection.name());
-            while (progress.running()) {
-                Thread.sleep(100);
-                progress = rebuilds.progress(projection.name()).orElseThrow();
+            RebuildProgress progress = awaitEnd(rebuilds.start(projection.name()),
+                    () -> rebuilds.progress(projection.name()).orElseThrow(), rebuildTimeout, Duration.ofMillis(100));
+            if (progress.running()) {
+                line("FAIL", what, "still %s after %s: at event %d of %d (%d handled); raise --rebuild-timeout if the "
+                        + "history is that long", progress.state(), rebuildTimeout, progress.position(), progress.head(),
+                        progress.processed());
+                continue;
             }
             if (!"done".equals(progress.state())) {
                 line("FAIL", what, "%s: %s", progress.state(), progress.failure());
@@ -150,6 +158,18 @@ final class RestoreDrill implements Callable<Integer> {
                         before.rows(), abbreviate(before.checksum()));
             }
         }
+    }
+
+    /** Polls a rebuild until it ends or {@code timeout} has passed; what was last seen either way. */
+    static RebuildProgress awaitEnd(RebuildProgress started, Supplier<RebuildProgress> poll, Duration timeout,
+                                    Duration every) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RebuildProgress progress = started;
+        while (progress.running() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(every.toMillis());
+            progress = poll.get();
+        }
+        return progress;
     }
 
     private void checkSecrets() {

@@ -3,8 +3,6 @@ package io.agentworkspace.projection;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.ProjectionSettings;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * Starts and reports projection rebuilds: one at a time per projection, on this node, which must be the node
@@ -257,11 +256,11 @@ public class ProjectionRebuilds {
     }
 
     private static Timestamp utc(Instant instant) {
-        return Timestamp.valueOf(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+        return UtcColumns.timestamp(instant);
     }
 
     private static Instant instant(Timestamp timestamp) {
-        return timestamp.toLocalDateTime().toInstant(ZoneOffset.UTC);
+        return UtcColumns.instant(timestamp);
     }
 
     private static String truncate(String text) {

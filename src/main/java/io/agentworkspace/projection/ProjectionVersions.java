@@ -2,14 +2,14 @@ package io.agentworkspace.projection;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalInt;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * The manifest version each projection's live tables were built by ({@code projection_versions}). A manifest whose
@@ -78,6 +78,6 @@ public class ProjectionVersions {
     }
 
     private Timestamp now() {
-        return Timestamp.valueOf(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return UtcColumns.timestamp(clock.instant());
     }
 }

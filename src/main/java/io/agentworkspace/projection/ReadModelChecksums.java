@@ -4,25 +4,30 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
  * A checksum of every read model, to compare one installation with another (a restore drill with its backup) or a
  * rebuilt model with the live one: SHA-256 over the rows of the projection's tables in primary-key order, every
- * column. With it, where each projection's processor is in the history (its lowest segment position, read from the
+ * column (binary ones as their bytes). With it, where each projection's processor is in the history (its lowest segment position, read from the
  * token store without claiming anything), so a difference can be told apart from a model that merely lagged.
  */
 @Component
@@ -37,6 +42,8 @@ public class ReadModelChecksums {
     }
 
     private static final byte[] NULL = {0, 'N', 0};
+    private static final Set<Integer> BINARY = Set.of(Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB);
+    private static final int FETCH_SIZE = 1000;
 
     private final JdbcTemplate jdbc;
     private final ProjectionCatalog catalog;
@@ -70,21 +77,35 @@ public class ReadModelChecksums {
                 position(projection.processingGroup()));
     }
 
+    /**
+     * Streams the table's rows into the digest (the driver fetches them in batches, never the whole table at once):
+     * binary columns as their bytes, every other column as its text.
+     */
     private long digestRows(String table, MessageDigest digest) {
         List<String> key = primaryKey(table);
         String order = key.isEmpty() ? "" : " ORDER BY " + String.join(", ", key);
         long[] rows = {0};
-        jdbc.query("SELECT * FROM " + table + order, (ResultSet row) -> {
-            int columns = row.getMetaData().getColumnCount();
-            for (int i = 1; i <= columns; i++) {
-                String value = row.getString(i);
-                digest.update(value == null ? NULL : value.getBytes(StandardCharsets.UTF_8));
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement("SELECT * FROM " + table + order,
+                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            statement.setFetchSize(FETCH_SIZE);
+            return statement;
+        }, (ResultSet row) -> {
+            ResultSetMetaData columns = row.getMetaData();
+            for (int i = 1; i <= columns.getColumnCount(); i++) {
+                byte[] value = BINARY.contains(columns.getColumnType(i)) ? row.getBytes(i) : text(row.getString(i));
+                digest.update(value == null ? NULL : value);
                 digest.update((byte) 2);
             }
             digest.update((byte) 3);
             rows[0]++;
         });
         return rows[0];
+    }
+
+    @Nullable
+    private static byte[] text(@Nullable String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     private List<String> primaryKey(String table) {

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.run.RunCommands.BeginRun;
 import io.agentworkspace.workspace.WorkspaceBusy;
 import io.agentworkspace.workspace.WorkspaceLease;
@@ -137,7 +138,7 @@ class RunDispatcher implements SmartLifecycle {
                     SELECT id, project_id, attempt, queued_at FROM runs WHERE queue = ? AND state = 'queued'
                     ORDER BY queued_at, id LIMIT ?""",
                     (rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getInt(3),
-                            rs.getTimestamp(4).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)),
+                            UtcColumns.instant(rs.getTimestamp(4))),
                     queue.getKey(), free * 4 + 8);
             for (Pending run : pending) {
                 if (free == 0 || !running) {

@@ -3,7 +3,6 @@ package io.agentworkspace.run;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +26,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The run queues in Prometheus shape, per queue: how many runs wait and run now (gauges, cluster-wide from the read
- * model, sampled every 5 s so a scrape never waits on the database), the wait from queued to claimed (a histogram,
+ * model, one grouped count every 5 s so a scrape never waits on the database), the wait from queued to claimed (a histogram,
  * recorded by the node that claims), and counters of runs ended by state, interruptions and hand-overs (counted by
  * the node that records them, once committed). Rates and quantiles are the queries' work, not the service's.
  * A subscribing processor: it sees the events this node publishes, as it publishes them.
@@ -41,7 +40,7 @@ class RunMetrics implements SmartLifecycle {
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Runs runs;
-    private final Map<String, AtomicReference<QueueFigures>> latest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Runs.QueueLoad>> latest = new ConcurrentHashMap<>();
     private final Map<String, Timer> waits = new HashMap<>();
     private final Map<String, Map<RunState, Counter>> ended = new HashMap<>();
     private final Map<String, Counter> interruptions = new HashMap<>();
@@ -51,7 +50,7 @@ class RunMetrics implements SmartLifecycle {
     RunMetrics(Runs runs, RunSettings settings, MeterRegistry meters) {
         this.runs = runs;
         for (String queue : settings.queues().keySet()) {
-            AtomicReference<QueueFigures> figures = new AtomicReference<>();
+            AtomicReference<Runs.QueueLoad> figures = new AtomicReference<>();
             latest.put(queue, figures);
             Gauge.builder("agent.runs.pending", figures, ref -> ref.get() == null ? Double.NaN : ref.get().pending())
                     .tag("queue", queue).description("Runs waiting in the queue (cluster-wide)").register(meters);
@@ -125,18 +124,14 @@ class RunMetrics implements SmartLifecycle {
         }
     }
 
-    void update(List<QueueFigures> figures) {
-        figures.forEach(queue -> {
-            AtomicReference<QueueFigures> slot = latest.get(queue.name());
-            if (slot != null) {
-                slot.set(queue);
-            }
-        });
+    /** The figures of one count; a queue the count does not name has no pending or running run. */
+    void update(Map<String, Runs.QueueLoad> load) {
+        latest.forEach((queue, figures) -> figures.set(load.getOrDefault(queue, Runs.QueueLoad.NONE)));
     }
 
     @Override
     public void start() {
-        sampler = Polling.every(Duration.ZERO, INTERVAL, () -> runs.queues().doOnNext(this::update)
+        sampler = Polling.every(Duration.ZERO, INTERVAL, () -> runs.load().doOnNext(this::update)
                         .onErrorResume(failure -> {
                             log.debug("queue figures not sampled", failure);
                             return Mono.empty();

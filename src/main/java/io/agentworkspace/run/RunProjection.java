@@ -3,7 +3,6 @@ package io.agentworkspace.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.axonframework.config.ProcessingGroup;
@@ -17,6 +16,7 @@ import org.springframework.stereotype.Component;
 import io.agentworkspace.projection.ProjectionTables;
 
 import io.agentworkspace.infrastructure.axon.EventJson;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * Builds the {@code runs} read model: the run list and detail, the queue view's figures, and the pending runs the
@@ -117,7 +117,7 @@ class RunProjection {
         var queuedAt = jdbc.queryForList("SELECT queued_at FROM %s WHERE id = ?"
                 .formatted(runs()), LocalDateTime.class, runId);
         return queuedAt.isEmpty() ? null
-                : Math.max(0, Duration.between(queuedAt.get(0).toInstant(ZoneOffset.UTC), startingAt).toMillis());
+                : Math.max(0, Duration.between(UtcColumns.instant(queuedAt.get(0)), startingAt).toMillis());
     }
 
     /** Wakes the dispatcher once the rows are committed; a rebuild writing the shadow table has nothing to show it. */
@@ -141,7 +141,7 @@ class RunProjection {
     }
 
     static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return UtcColumns.column(instant);
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -3,7 +3,6 @@ package io.agentworkspace.run;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.console.ConsoleChannels;
 import io.agentworkspace.infrastructure.axon.EventJson;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import reactor.core.publisher.Mono;
 
 /** Reads the {@code runs} read model, non-blocking, through R2DBC: runs, pages of runs, and the queue view. */
@@ -84,19 +84,33 @@ public class Runs {
         return Mono.zip(list, count, (views, n) -> new Page(views, n, limit, offset));
     }
 
-    /** The queue view: the four queues in their fixed order, figures from the read model. */
-    public Mono<List<QueueFigures>> queues() {
-        LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        Mono<Map<String, long[]>> counts = db.sql("""
+    /** Runs waiting ({@code queued}) and starting or running, of one queue. */
+    record QueueLoad(long pending, long running) {
+
+        static final QueueLoad NONE = new QueueLoad(0, 0);
+
+        QueueLoad plus(String state, long runs) {
+            return "queued".equals(state) ? new QueueLoad(pending + runs, running) : new QueueLoad(pending, running + runs);
+        }
+    }
+
+    /** Pending and running runs per queue (queues with none are absent): one grouped count. */
+    Mono<Map<String, QueueLoad>> load() {
+        return db.sql("""
                         SELECT queue, state, COUNT(*) AS n FROM runs
                         WHERE state IN ('queued', 'starting', 'running') GROUP BY queue, state""")
                 .map(row -> new Object[] {row.get("queue", String.class), row.get("state", String.class),
                         ((Number) row.get("n")).longValue()})
                 .all()
-                .collect(HashMap::new, (map, row) -> {
-                    long[] figures = map.computeIfAbsent((String) row[0], q -> new long[2]);
-                    figures["queued".equals(row[1]) ? 0 : 1] += (Long) row[2];
-                });
+                .collect(HashMap::new, (map, row) -> map.merge((String) row[0],
+                        QueueLoad.NONE.plus((String) row[1], (Long) row[2]),
+                        (a, b) -> new QueueLoad(a.pending() + b.pending(), a.running() + b.running())));
+    }
+
+    /** The queue view: the four queues in their fixed order, figures from the read model. */
+    public Mono<List<QueueFigures>> queues() {
+        LocalDateTime now = UtcColumns.column(clock.instant());
+        Mono<Map<String, QueueLoad>> counts = load();
         Mono<Map<String, List<Long>>> waits = db.sql("""
                         SELECT queue, wait_ms FROM runs WHERE starting_at >= :since AND wait_ms IS NOT NULL
                         ORDER BY starting_at DESC LIMIT 20000""")
@@ -124,11 +138,12 @@ public class Runs {
         return Mono.zip(counts, waits, ended).map(all -> {
             List<QueueFigures> figures = new ArrayList<>();
             settings.queues().forEach((name, queue) -> {
-                long[] active = all.getT1().getOrDefault(name, new long[2]);
+                QueueLoad active = all.getT1().getOrDefault(name, QueueLoad.NONE);
                 List<Long> wait = all.getT2().getOrDefault(name, List.of());
                 long[] done = all.getT3().getOrDefault(name, new long[2]);
-                figures.add(new QueueFigures(name, queue.concurrency(), queue.defaultTimeout().toSeconds(), active[0],
-                        active[1], percentile(wait, 50), percentile(wait, 95), done[0] / 5.0, done[1]));
+                figures.add(new QueueFigures(name, queue.concurrency(), queue.defaultTimeout().toSeconds(),
+                        active.pending(), active.running(), percentile(wait, 50), percentile(wait, 95), done[0] / 5.0,
+                        done[1]));
             });
             return figures;
         });
@@ -139,7 +154,7 @@ public class Runs {
         Instant now = clock.instant();
         Instant to = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
         Instant from = to.minusSeconds(60L * minutes);
-        LocalDateTime since = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
+        LocalDateTime since = UtcColumns.column(from);
         Mono<List<Object[]>> ended = db.sql("""
                         SELECT queue, state, finished_at FROM runs WHERE finished_at >= :since
                         AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'interrupted') LIMIT 50000""")
@@ -203,7 +218,7 @@ public class Runs {
     }
 
     private static int bucket(Instant from, LocalDateTime at, int minutes) {
-        long index = java.time.Duration.between(from, at.toInstant(ZoneOffset.UTC)).toMinutes();
+        long index = java.time.Duration.between(from, UtcColumns.instant(at)).toMinutes();
         return index < 0 || index >= minutes ? -1 : (int) index;
     }
 
@@ -269,7 +284,6 @@ public class Runs {
 
     @Nullable
     private static Instant instant(Readable row, String column) {
-        LocalDateTime value = row.get(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+        return UtcColumns.instant(row.get(column, LocalDateTime.class));
     }
 }

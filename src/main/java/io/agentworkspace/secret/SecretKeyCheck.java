@@ -47,19 +47,19 @@ public class SecretKeyCheck {
         int openedWithAnother = 0;
         List<String> unreadable = new ArrayList<>();
         for (Current secret : secrets) {
+            byte[] dataKey = null;
             try {
-                byte[] dataKey = keys.open(secret.keyId());
-                byte[] value = Envelope.openValue(dataKey, secret.name(), secret.version(), secret.ciphertext());
-                Arrays.fill(value, (byte) 0);
-                Arrays.fill(dataKey, (byte) 0);
+                dataKey = keys.open(secret.keyId());
+                wipe(Envelope.openValue(dataKey, secret.name(), secret.version(), secret.ciphertext()));
                 opened++;
             } catch (RuntimeException refused) {
                 unreadable.add(secret.name());
+            } finally {
+                wipe(dataKey);
             }
             if (secret.wrapped() != null) {
                 try {
-                    byte[] dataKey = Envelope.unwrap(another, secret.keyId(), secret.wrapped());
-                    Arrays.fill(dataKey, (byte) 0);
+                    wipe(Envelope.unwrap(another, secret.keyId(), secret.wrapped()));
                     openedWithAnother++;
                 } catch (RuntimeException refused) {
                     // what must happen: the tag does not verify under another key
@@ -67,5 +67,11 @@ public class SecretKeyCheck {
             }
         }
         return new Report(secrets.size(), opened, openedWithAnother, List.copyOf(unreadable));
+    }
+
+    private static void wipe(byte[] secret) {
+        if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 }

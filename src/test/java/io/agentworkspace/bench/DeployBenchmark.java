@@ -40,7 +40,8 @@ public final class DeployBenchmark {
             System.out.println("| deploy | ready s | serving s | switch s | old gone s | requests/s | requests | failed | slowest ms | host |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             List<double[]> figures = new ArrayList<>();
-            HostCpu cpu = new HostCpu(null);
+            // the server is both slots: the live one until it has drained, the new one from its start
+            HostCpu cpu = HostCpu.following(rig::slotPids);
             try (RequestLoad load = new RequestLoad(rig.proxyUrl(), rig.adminToken(), project, 50)) {
                 load.start(rate);
                 Thread.sleep(20_000); // warm the live release and the client

@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.springframework.lang.Nullable;
 
 /**
  * CPU figures every benchmark reports beside its throughput (docs/benchmarks.md): the host's busy share, the
@@ -16,18 +22,47 @@ final class HostCpu {
     }
 
     private final List<Long> serverPids;
+    @Nullable
+    private final Supplier<Collection<Long>> comingAndGoing;
+    /** the last CPU time seen of each process {@link #comingAndGoing} named, kept once it is gone */
+    private final Map<Long, Long> lastSeen = new ConcurrentHashMap<>();
 
     HostCpu(Long serverPid) {
-        this.serverPids = serverPid == null ? List.of() : List.of(serverPid);
+        this(serverPid == null ? List.of() : List.of(serverPid), null);
     }
 
-    private HostCpu(List<Long> serverPids) {
+    private HostCpu(List<Long> serverPids, @Nullable Supplier<Collection<Long>> comingAndGoing) {
         this.serverPids = serverPids;
+        this.comingAndGoing = comingAndGoing;
+        if (comingAndGoing != null) {
+            Thread poller = new Thread(() -> {
+                while (true) {
+                    follow();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "host-cpu-follow");
+            poller.setDaemon(true);
+            poller.start();
+        }
+    }
+
+    /**
+     * The server is whichever processes {@code pids} names at the time (a deploy's slots: the new one starts and the
+     * old one exits between two samples). They are polled every 100 ms and each one's last CPU time is kept after it
+     * exits, so a sample counts what a process used until its last poll (a process that is not our child leaves no
+     * trace of its CPU time once reaped).
+     */
+    static HostCpu following(Supplier<Collection<Long>> pids) {
+        return new HostCpu(List.of(), pids);
     }
 
     /** @param serverPids the processes whose CPU time together is the server's (a service and its database, ...) */
     static HostCpu ofProcesses(List<Long> serverPids) {
-        return new HostCpu(serverPids.stream().filter(java.util.Objects::nonNull).toList());
+        return new HostCpu(serverPids.stream().filter(java.util.Objects::nonNull).toList(), null);
     }
 
     Sample sample() {
@@ -42,11 +77,28 @@ final class HostCpu {
             for (long pid : serverPids) {
                 server += ticks(pid);
             }
+            if (comingAndGoing != null) {
+                follow();
+                server += lastSeen.values().stream().mapToLong(Long::longValue).sum();
+            }
             long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
             return new Sample(total - idle, total, server, jvm, System.nanoTime());
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void follow() {
+        for (long pid : comingAndGoing.get()) {
+            try {
+                long ticks = ticks(pid);
+                if (ticks > 0) {
+                    lastSeen.merge(pid, ticks, Math::max);
+                }
+            } catch (IOException | RuntimeException gone) {
+                // exited between the listing and the read: its last poll stands
+            }
         }
     }
 

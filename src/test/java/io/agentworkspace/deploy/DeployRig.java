@@ -1,7 +1,6 @@
 package io.agentworkspace.deploy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import io.agentworkspace.support.AppProcess;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.MySqlProfile;
+import io.agentworkspace.support.NginxProcess;
 import io.agentworkspace.support.Scripts;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -33,7 +34,8 @@ public final class DeployRig implements AutoCloseable {
     public final Path app;
     public final String database;
     public final int proxyPort;
-    private final Path nginx;
+    private final Path nginxDir;
+    private final NginxProcess nginx;
     private final Map<String, Integer> slotPorts = new HashMap<>();
     private final Map<String, Integer> managementPorts = new HashMap<>();
 
@@ -44,7 +46,7 @@ public final class DeployRig implements AutoCloseable {
     public DeployRig(Path app, String slotJavaOptions, Map<String, String> settings) throws Exception {
         this.app = app;
         this.database = TestServices.createDatabase();
-        this.proxyPort = freePort();
+        this.proxyPort = SuiteSettings.freePort();
         Files.createDirectories(app.resolve("shared/data"));
         StringBuilder shared = new StringBuilder()
                 .append("AGENT_DB_HOST=").append(TestServices.mariaDb().host()).append('\n')
@@ -65,20 +67,19 @@ public final class DeployRig implements AutoCloseable {
         settings.forEach((name, value) -> shared.append(name).append('=').append(value).append('\n'));
         Files.writeString(app.resolve("shared/agent-workspace.env"), shared);
         for (String slot : List.of("a", "b")) {
-            int port = freePort();
-            int managementPort = freePort();
+            int port = SuiteSettings.freePort();
+            int managementPort = SuiteSettings.freePort();
             slotPorts.put(slot, port);
             managementPorts.put(slot, managementPort);
             Files.writeString(app.resolve("shared/slot-" + slot + ".env"), "AGENT_PORT=" + port
                     + "\nAGENT_MANAGEMENT_PORT=" + managementPort + "\nAGENT_RUNS_NODE_ID=rig-" + slot + "\n");
         }
-        this.nginx = Files.createDirectories(app.resolve("nginx"));
-        startNginx();
+        this.nginxDir = app.resolve("nginx");
+        this.nginx = startNginx();
     }
 
     /** The environment deploy/release.sh and deploy/rollback.sh get. */
     public Map<String, String> deployEnvironment() {
-        String nginxCommand = "nginx -p " + nginx + " -c " + nginx.resolve("nginx.conf");
         Map<String, String> env = new HashMap<>();
         env.put("AGENT_APP_DIR", app.toString());
         // the slots inherit these from release.sh: secrets the suite's leak scan looks for stay off the disk
@@ -87,8 +88,8 @@ public final class DeployRig implements AutoCloseable {
         env.put("AGENT_SLOT_START", SLOTCTL + " start {slot}");
         env.put("AGENT_SLOT_STOP", SLOTCTL + " stop {slot}");
         env.put("AGENT_SLOT_RUNNING", SLOTCTL + " running {slot}");
-        env.put("AGENT_NGINX_UPSTREAM", nginx.resolve("upstream.conf").toString());
-        env.put("AGENT_NGINX_RELOAD", nginxCommand + " -t -q && " + nginxCommand + " -s reload");
+        env.put("AGENT_NGINX_UPSTREAM", nginxDir.resolve("upstream.conf").toString());
+        env.put("AGENT_NGINX_RELOAD", nginx.reloadCommand());
         env.put("AGENT_READY_TIMEOUT", "300");
         env.put("AGENT_DRAIN_TIMEOUT", "300");
         return env;
@@ -174,33 +175,33 @@ public final class DeployRig implements AutoCloseable {
                 .findFirst().orElse("");
     }
 
-    private void startNginx() throws Exception {
+    private NginxProcess startNginx() throws Exception {
         String site = Files.readString(Path.of("deploy/nginx/agent-workspace.conf"), StandardCharsets.UTF_8)
-                .replace("/etc/nginx/agent-workspace-upstream.conf", nginx.resolve("upstream.conf").toString())
+                .replace("/etc/nginx/agent-workspace-upstream.conf", nginxDir.resolve("upstream.conf").toString())
                 .replace("listen 80;", "listen 127.0.0.1:" + proxyPort + ";");
-        Files.writeString(nginx.resolve("agent-workspace.conf"), site);
-        Files.writeString(nginx.resolve("upstream.conf"), "server 127.0.0.1:" + slotPorts.get("a") + " max_fails=0;\n");
-        Files.createDirectories(nginx.resolve("logs"));
-        Files.writeString(nginx.resolve("nginx.conf"), """
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log warn;
-                events { worker_connections 4096; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/client_body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    include %1$s/agent-workspace.conf;
+        Files.createDirectories(nginxDir);
+        Files.writeString(nginxDir.resolve("agent-workspace.conf"), site);
+        Files.writeString(nginxDir.resolve("upstream.conf"), "server 127.0.0.1:" + slotPorts.get("a") + " max_fails=0;\n");
+        return NginxProcess.start(nginxDir, proxyPort, 1, 4096, "", "include " + nginxDir.resolve("agent-workspace.conf") + ";");
+    }
+
+    /** The slots' processes now (the live one, a starting or a draining one). */
+    public List<Long> slotPids() {
+        List<Long> pids = new java.util.ArrayList<>();
+        for (String slot : List.of("a", "b")) {
+            try {
+                Path pidFile = app.resolve("run/slot-" + slot + ".pid");
+                if (Files.exists(pidFile)) {
+                    long pid = Long.parseLong(Files.readString(pidFile).strip());
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        pids.add(pid);
+                    }
                 }
-                """.formatted(nginx));
-        Scripts.Result started = Scripts.run(List.of("nginx", "-p", nginx.toString(), "-c", nginx.resolve("nginx.conf").toString()),
-                Map.of(), Duration.ofSeconds(30));
-        if (started.exitCode() != 0) {
-            throw new IllegalStateException("nginx did not start: " + started.output());
+            } catch (IOException | NumberFormatException rewritten) {
+                // the slot is being started: the next poll sees it
+            }
         }
+        return pids;
     }
 
     @Override
@@ -219,16 +220,7 @@ public final class DeployRig implements AutoCloseable {
                 });
             }
         }
-        Path pidFile = nginx.resolve("nginx.pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
+        nginx.close();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

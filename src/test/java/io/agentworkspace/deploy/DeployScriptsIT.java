@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,110 @@ class DeployScriptsIT {
                 .doesNotContain("  address                 127.0.0.1:8081");
         assertThat(run(List.of("deploy/lsws/switch-upstream.sh", "80; rm -rf /"), Map.of("AGENT_LSWS_VHOST_CONF",
                 vhost.toString(), "AGENT_LSWS_RELOAD", "echo reloaded")).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theLiteSpeedSwitchFailsAndChangesNothingWhenThereIsNoAddressLineToRewrite() throws Exception {
+        Path vhost = work.resolve("vhconf.conf");
+        String original = Files.readString(Path.of("deploy/lsws/agent-workspace-vhost.conf"));
+        for (String broken : List.of(
+                original.replace("  address                 127.0.0.1:8081", "  address                 localhost:8081"),
+                original.replace("  address                 127.0.0.1:8081\n", ""))) {
+            assertThat(broken).isNotEqualTo(original);
+            Files.writeString(vhost, broken);
+            Result switched = run(List.of("deploy/lsws/switch-upstream.sh", "8082"), Map.of("AGENT_LSWS_VHOST_CONF",
+                    vhost.toString(), "AGENT_LSWS_RELOAD", "echo reloaded"));
+            assertThat(switched.exitCode()).as(switched.output()).isEqualTo(2);
+            assertThat(switched.output()).contains("nothing switched").doesNotContain("reloaded");
+            assertThat(vhost).hasContent(broken);
+            assertThat(work.resolve("vhconf.conf.next")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFailedProxyReloadPutsThePreviousConfigurationBackWithItsOwnerAndMode() throws Exception {
+        Path upstream = work.resolve("upstream.conf");
+        Files.writeString(upstream, "server 127.0.0.1:8081 max_fails=0;\n");
+        Files.setPosixFilePermissions(upstream, PosixFilePermissions.fromString("rw-r-----"));
+        Result refused = run(List.of("deploy/nginx/switch-upstream.sh", "8082"), Map.of("AGENT_NGINX_UPSTREAM",
+                upstream.toString(), "AGENT_NGINX_RELOAD", "echo reloading; false"));
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+        assertThat(refused.output()).contains("reloading", "the reload failed");
+        assertThat(upstream).hasContent("server 127.0.0.1:8081 max_fails=0;\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(upstream))).isEqualTo("rw-r-----");
+        assertThat(Files.getOwner(upstream)).isEqualTo(Files.getOwner(work));
+        try (Stream<Path> files = Files.list(work)) {
+            assertThat(files.map(file -> file.getFileName().toString())).doesNotContain("upstream.conf.next",
+                    "upstream.conf.previous");
+        }
+        Result switched = run(List.of("deploy/nginx/switch-upstream.sh", "8082"), Map.of("AGENT_NGINX_UPSTREAM",
+                upstream.toString(), "AGENT_NGINX_RELOAD", "true"));
+        assertThat(switched.exitCode()).as(switched.output()).isZero();
+        assertThat(upstream).hasContent("server 127.0.0.1:8082 max_fails=0;\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(upstream))).as("the mode stays")
+                .isEqualTo("rw-r-----");
+
+        Path vhost = work.resolve("vhconf.conf");
+        Files.copy(Path.of("deploy/lsws/agent-workspace-vhost.conf"), vhost);
+        Files.setPosixFilePermissions(vhost, PosixFilePermissions.fromString("rw-------"));
+        Result lsws = run(List.of("deploy/lsws/switch-upstream.sh", "8082"), Map.of("AGENT_LSWS_VHOST_CONF",
+                vhost.toString(), "AGENT_LSWS_RELOAD", "exit 3"));
+        assertThat(lsws.exitCode()).as(lsws.output()).isEqualTo(1);
+        assertThat(vhost).hasSameTextualContentAs(Path.of("deploy/lsws/agent-workspace-vhost.conf"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vhost))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aStepThatFailsInsideTheActivationStopsTheRelease() throws Exception {
+        Files.writeString(app.resolve("logs"), "a file where the logs directory belongs");
+        Result released = release(jar("good-1"));
+        assertThat(released.exitCode()).as(released.output()).isNotZero();
+        assertThat(released.output()).contains("mkdir").contains("stopped:");
+        assertThat(app.resolve("slots.log")).as("nothing was started").doesNotExist();
+        assertThat(app.resolve("switches.log")).as("the proxy was not touched").doesNotExist();
+        assertThat(app.resolve("live")).doesNotExist();
+    }
+
+    @Test
+    void aSlotFileWithoutAPortIsRefusedBeforeAnythingIsCopied() throws Exception {
+        Files.writeString(app.resolve("shared/slot-a.env"), "AGENT_RUNS_NODE_ID=test-a\n");
+        Result released = release(jar("good-1"));
+        assertThat(released.exitCode()).as(released.output()).isEqualTo(2);
+        assertThat(released.output()).contains("no AGENT_PORT in " + app.resolve("shared/slot-a.env"));
+        assertNothingHappened();
+    }
+
+    @Test
+    void twoSlotsOnOnePortAreRefusedBeforeAnythingIsCopied() throws Exception {
+        Files.writeString(app.resolve("shared/slot-b.env"), "AGENT_PORT=" + port("a") + "\nAGENT_RUNS_NODE_ID=test-b\n");
+        Result released = release(jar("good-1"));
+        assertThat(released.exitCode()).as(released.output()).isEqualTo(2);
+        assertThat(released.output()).contains("AGENT_PORT=" + port("a") + " of slot b is also slot-a:AGENT_PORT");
+        assertNothingHappened();
+        Files.writeString(app.resolve("shared/slot-b.env"), "AGENT_PORT=" + port("b") + "\nAGENT_MANAGEMENT_PORT="
+                + port("a") + "\n");
+        Result management = release(jar("good-1"));
+        assertThat(management.exitCode()).as(management.output()).isEqualTo(2);
+        assertThat(management.output()).contains("AGENT_MANAGEMENT_PORT=" + port("a") + " of slot b is also");
+        Result rollback = run(List.of("deploy/rollback.sh", app.toString()), env());
+        assertThat(rollback.exitCode()).as(rollback.output()).isEqualTo(2);
+        assertNothingHappened();
+    }
+
+    @Test
+    void aRelativeAppDirectoryIsRefusedBeforeAnythingIsCopied() throws Exception {
+        String relative = Path.of("").toAbsolutePath().relativize(app).toString();
+        assertThat(Path.of(relative).isAbsolute()).isFalse();
+        Result released = run(List.of("deploy/release.sh", jar("good-1").toString(), relative), env());
+        assertThat(released.exitCode()).as(released.output()).isEqualTo(2);
+        assertThat(released.output()).contains("the app directory must be an absolute path, not '" + relative + "'");
+        assertNothingHappened();
+    }
+
+    private void assertNothingHappened() {
+        assertThat(app.resolve("releases")).as("no release copied").doesNotExist();
+        assertThat(app.resolve("slots.log")).as("nothing started").doesNotExist();
+        assertThat(app.resolve("switches.log")).as("the proxy untouched").doesNotExist();
     }
 
     @Test

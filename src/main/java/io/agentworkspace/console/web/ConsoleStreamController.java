@@ -150,11 +150,10 @@ class ConsoleStreamController {
             running.add(Polling.every(settings.heartbeat(), () -> Mono.just(HEARTBEAT))
                     .subscribe(beat -> outbox.offer(beat)));
             running.add(feed.follow(channels, cursor, null)
-                    .takeUntilOther(tokens.invalidation(caller.tokenId()).doOnSuccess(ended -> {
-                        outbox.offer(bytes("event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":"
-                                + lastSent.get() + "}\n\n"));
-                        finish(outbox, body[0]);
-                    }))
+                    // a revoked token ends the stream: the end event goes out, then the feed completes and finishes
+                    .takeUntilOther(tokens.invalidation(caller.tokenId()).doOnSuccess(ended -> outbox.offer(bytes(
+                            "event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":" + lastSent.get()
+                                    + "}\n\n"))))
                     .subscribe(item -> {
                         if (item instanceof ConsoleEvent event) {
                             backlog.check(lastSent.get(), outbox.queuedBytes());

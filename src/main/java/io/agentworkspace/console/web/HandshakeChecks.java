@@ -1,8 +1,10 @@
 package io.agentworkspace.console.web;
 
 import java.net.URI;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -11,14 +13,27 @@ import org.springframework.web.server.ServerWebExchange;
  * The Origin check of the console WebSocket handshake: a browser page of another site must not open a connection
  * with the user's cookies or network position. A request without {@code Origin} (native apps, servers, the npm
  * clients) passes; a browser's must be one of {@code agent.console.allowed-origins}, or, when that list is empty,
- * the service's own origin (the Control Center it serves).
+ * the service's own origin (the Control Center it serves). The setting is parsed once, when the service starts: an
+ * entry that is not an http(s) origin stops the start.
  */
 final class HandshakeChecks {
 
-    private HandshakeChecks() {
+    /** {@code agent.console.allowed-origins}, normalized once; empty: the service's own origin only */
+    private final Set<String> allowedOrigins;
+
+    HandshakeChecks(List<String> allowedOrigins) {
+        Set<String> normalized = new HashSet<>();
+        for (String origin : allowedOrigins) {
+            String parsed = normalize(origin);
+            if (parsed == null) {
+                throw new IllegalArgumentException("agent.console.allowed-origins: not an http(s) origin: " + origin);
+            }
+            normalized.add(parsed);
+        }
+        this.allowedOrigins = Set.copyOf(normalized);
     }
 
-    static boolean originAllowed(ServerWebExchange exchange, List<String> allowedOrigins) {
+    boolean originAllowed(ServerWebExchange exchange) {
         String origin = exchange.getRequest().getHeaders().getOrigin();
         if (origin == null) {
             return true;
@@ -28,7 +43,7 @@ final class HandshakeChecks {
             return false;
         }
         if (!allowedOrigins.isEmpty()) {
-            return allowedOrigins.stream().map(HandshakeChecks::normalize).anyMatch(normalized::equals);
+            return allowedOrigins.contains(normalized);
         }
         String host = exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST);
         if (host == null) {

@@ -25,6 +25,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import io.agentworkspace.infrastructure.web.ApiContract;
 import io.agentworkspace.infrastructure.web.ProblemCatalog;
@@ -41,7 +42,9 @@ class PusherHttpApiContract {
     private static final List<String> SIGNED = List.of("unsigned-request", "invalid-signature", "stale-request",
             "invalid-query", "internal-error");
 
+    /** Before {@link ApiContract}'s common problems, which must see these operations. */
     @Bean
+    @Order(ApiContract.MODULE_OPERATIONS)
     OpenApiCustomizer pusherHttpApiOperations(ProblemCatalog catalog) {
         return document -> {
             if (document.getComponents() == null) {

@@ -54,10 +54,11 @@ class PusherWebSocketConfiguration {
                                              ProblemWriter problems) {
         ReactorNettyRequestUpgradeStrategy upgrade = new ReactorNettyRequestUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(settings.maxFrameBytes()).handlePing(false));
+        HandshakeChecks origins = new HandshakeChecks(settings.allowedOrigins());
         HandshakeWebSocketService service = new HandshakeWebSocketService(upgrade) {
             @Override
             public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
-                if (!HandshakeChecks.originAllowed(exchange, settings.allowedOrigins())) {
+                if (!origins.originAllowed(exchange)) {
                     return problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN, "origin-not-allowed",
                             "This origin may not open the console WebSocket (agent.console.allowed-origins)."), null);
                 }

@@ -56,9 +56,9 @@ import org.springframework.web.method.HandlerMethod;
 @Configuration(proxyBeanMethods = false)
 public class ApiContract {
 
-    /** {@code x-required-ability} of an operation any valid token may call. */
-    public static final String ANY_VALID_TOKEN = "any-valid-token";
     public static final String REQUIRED_ABILITY = "x-required-ability";
+    /** The order of a module's customizer that adds operations: before {@link #commonProblems}, which is last. */
+    public static final int MODULE_OPERATIONS = 0;
     public static final String PUBLIC = "x-public";
     static final String PROBLEM = "Problem";
     private static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
@@ -89,8 +89,7 @@ public class ApiContract {
     OperationCustomizer abilitiesAndHandlerProblems(ProblemCatalog catalog) {
         return (operation, handler) -> {
             RequiredAbility.rule(handler).ifPresentOrElse(
-                    rule -> operation.addExtension(REQUIRED_ABILITY, RequiredAbility.anyValidToken(handler)
-                            ? ANY_VALID_TOKEN : RequiredAbility.of(handler).orElseThrow(() ->
+                    rule -> operation.addExtension(REQUIRED_ABILITY, RequiredAbility.declared(handler).orElseThrow(() ->
                             new IllegalStateException(handler + " has a rule that names no ability: " + rule))),
                     // deny-by-default refuses a handler without a rule unless a PublicEndpoints bean opens it
                     () -> {
@@ -179,7 +178,7 @@ public class ApiContract {
         Object ability = operation.getExtensions() == null ? null : operation.getExtensions().get(REQUIRED_ABILITY);
         if (ability != null) {
             types.add("unauthenticated");
-            if (!ANY_VALID_TOKEN.equals(ability)) {
+            if (!RequiredAbility.ANY_VALID_TOKEN.equals(ability)) {
                 types.add("forbidden");
             }
             if (MUTATING.contains(method.name())) {

@@ -106,7 +106,7 @@ class OpenApiContractIT {
             assertThat(ability != null ^ declaredPublic).as(name + ": an ability or public, not both").isTrue();
             if (ability != null) {
                 assertThat(ability.asText()).as(name + " needs an ability tokens can hold")
-                        .isIn(union(abilities, ApiContract.ANY_VALID_TOKEN));
+                        .isIn(union(abilities, RequiredAbility.ANY_VALID_TOKEN));
                 assertThat(operation.has("security")).as(name + " takes the document's token schemes").isFalse();
             } else {
                 assertThat(operation.get("security")).as(name + " says how it authenticates instead").isNotNull();
@@ -152,7 +152,7 @@ class OpenApiContractIT {
             if (ability != null) {
                 assertThat(problemTypes(responses.path("401"))).as(name).contains("/problems/unauthenticated");
             }
-            if (ability != null && !ApiContract.ANY_VALID_TOKEN.equals(ability.asText())) {
+            if (ability != null && !RequiredAbility.ANY_VALID_TOKEN.equals(ability.asText())) {
                 assertThat(problemTypes(responses.path("403"))).as(name).contains("/problems/forbidden");
             }
             if (operation.has("requestBody")) {
