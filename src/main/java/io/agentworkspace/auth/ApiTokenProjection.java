@@ -1,15 +1,12 @@
 package io.agentworkspace.auth;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 
 /** Builds {@code api_tokens}: what authentication looks tokens up in. */
@@ -31,13 +28,13 @@ class ApiTokenProjection {
                 INSERT INTO %s (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""".formatted(table()),
                 event.tokenId(), event.name(), String.join(" ", event.abilities()), event.preset(),
-                event.secretSha256(), utc(event.expiresAt()), utc(event.issuedAt()), event.issuedBy());
+                event.secretSha256(), UtcColumns.column(event.expiresAt()), UtcColumns.column(event.issuedAt()), event.issuedBy());
     }
 
     @EventHandler
     void on(ApiTokenRevoked event) {
         jdbc.update("UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
-                utc(event.revokedAt()), event.reason(), event.tokenId());
+                UtcColumns.column(event.revokedAt()), event.reason(), event.tokenId());
     }
 
     @ResetHandler
@@ -48,9 +45,5 @@ class ApiTokenProjection {
     /** The live table, or its shadow while a rebuild runs these handlers. */
     private static String table() {
         return ProjectionTables.of("api_tokens");
-    }
-
-    private static LocalDateTime utc(Instant instant) {
-        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

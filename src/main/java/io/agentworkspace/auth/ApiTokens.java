@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.Polling;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -93,7 +93,7 @@ public class ApiTokens {
             return Mono.empty();
         }
         lastTouched.put(tokenId, now);
-        LocalDateTime at = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+        LocalDateTime at = UtcColumns.column(now);
         return db.sql("UPDATE api_token_usage SET last_used_at = :at WHERE token_id = :id")
                 .bind("at", at).bind("id", tokenId)
                 .fetch().rowsUpdated()
@@ -111,13 +111,9 @@ public class ApiTokens {
                 .filter(java.util.Objects::nonNull)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Ability.class)));
         return new TokenRecord(row.get("token_id", String.class), row.get("name", String.class), abilities,
-                row.get("preset", String.class), instant(row.get("expires_at", LocalDateTime.class)),
-                instant(row.get("issued_at", LocalDateTime.class)), row.get("issued_by", String.class),
-                instant(row.get("revoked_at", LocalDateTime.class)), instant(row.get("last_used_at", LocalDateTime.class)));
-    }
-
-    private static Instant instant(LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+                row.get("preset", String.class), UtcColumns.instant(row.get("expires_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("issued_at", LocalDateTime.class)), row.get("issued_by", String.class),
+                UtcColumns.instant(row.get("revoked_at", LocalDateTime.class)), UtcColumns.instant(row.get("last_used_at", LocalDateTime.class)));
     }
 
     static List<String> wireNames(Set<Ability> abilities) {

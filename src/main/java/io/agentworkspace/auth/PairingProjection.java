@@ -1,15 +1,12 @@
 package io.agentworkspace.auth;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 
 /** Builds {@code pairings}: every pairing code, where it stands, and the device it paired. */
@@ -29,19 +26,19 @@ class PairingProjection {
     void on(PairingCodeIssued event) {
         jdbc.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
-                event.pairingId(), event.codeHmac(), event.label(), utc(event.expiresAt()), utc(event.issuedAt()),
+                event.pairingId(), event.codeHmac(), event.label(), UtcColumns.column(event.expiresAt()), UtcColumns.column(event.issuedAt()),
                 event.issuedBy());
     }
 
     @EventHandler
     void on(DevicePaired event) {
         jdbc.update("UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
-                event.deviceName(), event.tokenId(), utc(event.pairedAt()), event.pairingId());
+                event.deviceName(), event.tokenId(), UtcColumns.column(event.pairedAt()), event.pairingId());
     }
 
     @EventHandler
     void on(PairingRevoked event) {
-        jdbc.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", utc(event.revokedAt()), event.pairingId());
+        jdbc.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", UtcColumns.column(event.revokedAt()), event.pairingId());
     }
 
     @ResetHandler
@@ -52,9 +49,5 @@ class PairingProjection {
     /** The live table, or its shadow while a rebuild runs these handlers. */
     private static String table() {
         return ProjectionTables.of("pairings");
-    }
-
-    private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.BlockingWork;
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.infrastructure.web.ClientAddresses;
 import io.agentworkspace.infrastructure.axon.Commands;
 import reactor.core.publisher.Flux;
@@ -153,7 +153,7 @@ public class Pairings {
     private Mono<Void> insertAttempt(String clientIp, String codeHash, String outcome) {
         return db.sql("INSERT INTO pairing_attempts (attempted_at, client_ip, code_hash_prefix, outcome) "
                         + "VALUES (:at, :ip, :code, :outcome)")
-                .bind("at", LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .bind("at", UtcColumns.column(clock.instant()))
                 .bind("ip", clientIp.length() > 45 ? clientIp.substring(0, 45) : clientIp)
                 .bind("code", codeHash.substring(0, 8))
                 .bind("outcome", outcome)
@@ -176,7 +176,7 @@ public class Pairings {
 
     Mono<Long> pruneAttemptsOlderThan(Duration age) {
         return db.sql("DELETE FROM pairing_attempts WHERE attempted_at < :before")
-                .bind("before", LocalDateTime.ofInstant(clock.instant().minus(age), ZoneOffset.UTC))
+                .bind("before", UtcColumns.column(clock.instant().minus(age)))
                 .fetch().rowsUpdated();
     }
 
@@ -210,17 +210,13 @@ public class Pairings {
     }
 
     private PairingView view(Readable row) {
-        Instant expiresAt = instant(row.get("expires_at", LocalDateTime.class));
-        Instant pairedAt = instant(row.get("paired_at", LocalDateTime.class));
-        Instant revokedAt = instant(row.get("revoked_at", LocalDateTime.class));
+        Instant expiresAt = UtcColumns.instant(row.get("expires_at", LocalDateTime.class));
+        Instant pairedAt = UtcColumns.instant(row.get("paired_at", LocalDateTime.class));
+        Instant revokedAt = UtcColumns.instant(row.get("revoked_at", LocalDateTime.class));
         String status = revokedAt != null ? "revoked" : pairedAt != null ? "paired"
                 : clock.instant().isBefore(expiresAt) ? "pending" : "expired";
         return new PairingView(row.get("pairing_id", String.class), row.get("label", String.class), status,
-                instant(row.get("issued_at", LocalDateTime.class)), expiresAt, row.get("issued_by", String.class),
+                UtcColumns.instant(row.get("issued_at", LocalDateTime.class)), expiresAt, row.get("issued_by", String.class),
                 row.get("device_name", String.class), row.get("token_id", String.class), pairedAt, revokedAt);
-    }
-
-    private static Instant instant(LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 }

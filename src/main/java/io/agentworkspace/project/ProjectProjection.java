@@ -1,9 +1,5 @@
 package io.agentworkspace.project;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -11,6 +7,7 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 import io.agentworkspace.snapshot.SnapshotRestored;
 import io.agentworkspace.workspace.WorkspacePulled;
@@ -38,7 +35,7 @@ class ProjectProjection {
                 INSERT INTO %s (id, name, source_kind, source, status, registered_at, updated_at, version)
                 VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""".formatted(table()),
                 event.projectId(), event.name(), event.sourceKind(), event.source(),
-                utc(event.registeredAt()), utc(event.registeredAt()), version);
+                UtcColumns.column(event.registeredAt()), UtcColumns.column(event.registeredAt()), version);
     }
 
     @EventHandler
@@ -46,7 +43,7 @@ class ProjectProjection {
         jdbc.update("""
                 UPDATE %s SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
                 updated_at = ?, version = ? WHERE id = ?""".formatted(table()),
-                event.headCommit(), event.branch(), utc(event.clonedAt()), utc(event.clonedAt()), version,
+                event.headCommit(), event.branch(), UtcColumns.column(event.clonedAt()), UtcColumns.column(event.clonedAt()), version,
                 event.projectId());
     }
 
@@ -55,7 +52,7 @@ class ProjectProjection {
         jdbc.update("""
                 UPDATE %s SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
                 WHERE id = ?""".formatted(table()),
-                event.reason(), utc(event.failedAt()), version, event.projectId());
+                event.reason(), UtcColumns.column(event.failedAt()), version, event.projectId());
     }
 
     /**
@@ -66,7 +63,7 @@ class ProjectProjection {
     void on(WorkspacePulled event) {
         if (event.updated()) {
             jdbc.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
-                    event.toCommit(), event.branch(), utc(event.pulledAt()), event.projectId());
+                    event.toCommit(), event.branch(), UtcColumns.column(event.pulledAt()), event.projectId());
         }
     }
 
@@ -74,7 +71,7 @@ class ProjectProjection {
     @EventHandler
     void on(SnapshotRestored event) {
         jdbc.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
-                event.commitAfter(), utc(event.restoredAt()), event.projectId());
+                event.commitAfter(), UtcColumns.column(event.restoredAt()), event.projectId());
     }
 
     @ResetHandler
@@ -85,9 +82,5 @@ class ProjectProjection {
     /** The live table, or its shadow while a rebuild runs these handlers. */
     private static String table() {
         return ProjectionTables.of("projects");
-    }
-
-    static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

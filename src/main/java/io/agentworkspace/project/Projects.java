@@ -1,7 +1,6 @@
 package io.agentworkspace.project;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import io.r2dbc.spi.Readable;
@@ -9,6 +8,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Mono;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /** Reads the {@code projects} read model, non-blocking, through R2DBC. */
 @Component
@@ -53,14 +54,10 @@ public class Projects {
                 row.get("name", String.class),
                 new ProjectView.Source(row.get("source_kind", String.class), row.get("source", String.class)),
                 new ProjectView.Workspace(row.get("status", String.class), row.get("head_commit", String.class),
-                        row.get("branch", String.class), instant(row.get("cloned_at", LocalDateTime.class)),
+                        row.get("branch", String.class), UtcColumns.instant(row.get("cloned_at", LocalDateTime.class)),
                         row.get("failure_reason", String.class)),
-                instant(row.get("registered_at", LocalDateTime.class)),
-                instant(row.get("updated_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("registered_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("updated_at", LocalDateTime.class)),
                 ((Number) row.get("version")).longValue());
-    }
-
-    private static java.time.Instant instant(LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 }

@@ -1,8 +1,6 @@
 package io.agentworkspace.rag;
 
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -10,6 +8,8 @@ import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /** Reads index runs (R2DBC), with the live progress of the ones running here. */
 @Component
@@ -50,16 +50,12 @@ class IndexRuns {
         Number duration = (Number) row.get("duration_ms");
         return new IndexRunView(row.get("run_id", String.class), row.get("project_id", String.class),
                 row.get("reason", String.class), row.get("requested_by", String.class), status,
-                instant(row.get("requested_at", LocalDateTime.class)), instant(row.get("finished_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("requested_at", LocalDateTime.class)), UtcColumns.instant(row.get("finished_at", LocalDateTime.class)),
                 counts, duration == null ? null : duration.longValue(), row.get("failure_reason", String.class), null);
     }
 
     private static int integer(Readable row, String column) {
         Number value = (Number) row.get(column);
         return value == null ? 0 : value.intValue();
-    }
-
-    private static Instant instant(LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 }

@@ -1,15 +1,12 @@
 package io.agentworkspace.rag;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 
 /** Builds {@code rag_index_runs}: every index run with its outcome and counts. */
@@ -30,7 +27,7 @@ class RagIndexRunProjection {
         jdbc.update("""
                 INSERT INTO %s (run_id, project_id, reason, requested_by, status, requested_at)
                 VALUES (?, ?, ?, ?, 'requested', ?)""".formatted(indexRuns()),
-                event.runId(), event.projectId(), event.reason(), event.requestedBy(), utc(event.requestedAt()));
+                event.runId(), event.projectId(), event.reason(), event.requestedBy(), UtcColumns.column(event.requestedAt()));
     }
 
     @EventHandler
@@ -39,7 +36,7 @@ class RagIndexRunProjection {
                 UPDATE %s SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
                 files_changed = ?, files_deleted = ?, chunks_embedded = ?, chunks_reused = ?, chunks_deleted = ?,
                 chunks_total = ?, duration_ms = ? WHERE run_id = ?""".formatted(indexRuns()),
-                utc(event.completedAt()), event.embedder(), event.filesScanned(), event.filesChanged(),
+                UtcColumns.column(event.completedAt()), event.embedder(), event.filesScanned(), event.filesChanged(),
                 event.filesDeleted(), event.chunksEmbedded(), event.chunksReused(), event.chunksDeleted(),
                 event.chunksTotal(), event.durationMs(), event.runId());
     }
@@ -47,16 +44,12 @@ class RagIndexRunProjection {
     @EventHandler
     void on(RagIndexFailed event) {
         jdbc.update("UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
-                .formatted(indexRuns()), utc(event.failedAt()), event.failure(), event.durationMs(), event.runId());
+                .formatted(indexRuns()), UtcColumns.column(event.failedAt()), event.failure(), event.durationMs(), event.runId());
     }
 
     @ResetHandler
     void reset() {
         jdbc.update("DELETE FROM %s".formatted(indexRuns()));
-    }
-
-    private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -1,13 +1,13 @@
 package io.agentworkspace.secret;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /**
  * The data-key store: each secret's data key, wrapped by the master key, in a mutable table outside the event
@@ -36,7 +36,7 @@ class DataKeys {
         jdbc.update("INSERT INTO secret_data_keys (key_id, secret_name, wrapped_key, master_key_id, created_at) "
                         + "VALUES (?, ?, ?, ?, ?)",
                 keyId, secretName, Envelope.wrap(master, keyId, dataKey), master.id(),
-                LocalDateTime.now(ZoneOffset.UTC));
+                UtcColumns.column(java.time.Instant.now()));
         return new Created(keyId, dataKey);
     }
 

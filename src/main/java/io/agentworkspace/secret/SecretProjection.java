@@ -1,8 +1,6 @@
 package io.agentworkspace.secret;
 
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -10,6 +8,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 
 /** Builds {@code secrets}: each secret's current version, ciphertext and public metadata. */
@@ -27,7 +26,7 @@ class SecretProjection {
 
     @EventHandler
     void on(SecretSet event) {
-        LocalDateTime at = utc(event.setAt());
+        LocalDateTime at = UtcColumns.column(event.setAt());
         int updated = jdbc.update("""
                 UPDATE %s SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
                 updated_by = ?, erased_at = NULL WHERE name = ?""".formatted(secrets()),
@@ -47,7 +46,7 @@ class SecretProjection {
         jdbc.update("""
                 UPDATE %s SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
                 WHERE name = ?""".formatted(secrets()),
-                event.version(), event.ciphertext(), event.fingerprint(), event.hint(), utc(event.rotatedAt()),
+                event.version(), event.ciphertext(), event.fingerprint(), event.hint(), UtcColumns.column(event.rotatedAt()),
                 event.rotatedBy(), event.name());
     }
 
@@ -56,16 +55,12 @@ class SecretProjection {
         jdbc.update("""
                 UPDATE %s SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
                 updated_at = ?, updated_by = ? WHERE name = ?""".formatted(secrets()),
-                utc(event.erasedAt()), utc(event.erasedAt()), event.erasedBy(), event.name());
+                UtcColumns.column(event.erasedAt()), UtcColumns.column(event.erasedAt()), event.erasedBy(), event.name());
     }
 
     @ResetHandler
     void reset() {
         jdbc.update("DELETE FROM %s".formatted(secrets()));
-    }
-
-    private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -1,9 +1,7 @@
 package io.agentworkspace.secret;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.function.Predicate;
 
 import io.r2dbc.spi.Readable;
@@ -12,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,11 +59,7 @@ public class Secrets {
     private static SecretView view(Readable row) {
         return new SecretView(row.get("name", String.class), ((Number) row.get("version")).longValue(),
                 row.get("hint", String.class), row.get("fingerprint", String.class),
-                instant(row.get("created_at", LocalDateTime.class)), instant(row.get("updated_at", LocalDateTime.class)),
-                row.get("updated_by", String.class), instant(row.get("erased_at", LocalDateTime.class)));
-    }
-
-    private static Instant instant(LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+                UtcColumns.instant(row.get("created_at", LocalDateTime.class)), UtcColumns.instant(row.get("updated_at", LocalDateTime.class)),
+                row.get("updated_by", String.class), UtcColumns.instant(row.get("erased_at", LocalDateTime.class)));
     }
 }

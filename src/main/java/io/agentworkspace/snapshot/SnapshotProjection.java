@@ -1,15 +1,12 @@
 package io.agentworkspace.snapshot;
 
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
 
 /**
@@ -33,8 +30,8 @@ class SnapshotProjection {
         jdbc.update("""
                 INSERT INTO %s (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
                 VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""".formatted(snapshots()),
-                event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), utc(event.requestedAt()),
-                utc(event.requestedAt()));
+                event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), UtcColumns.column(event.requestedAt()),
+                UtcColumns.column(event.requestedAt()));
     }
 
     @EventHandler
@@ -44,14 +41,14 @@ class SnapshotProjection {
                 content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
                 event.commitId(), event.driver(), event.archiveKey(), event.sizeBytes(), event.contentBytes(),
-                event.fileCount(), event.sha256(), utc(event.createdAt()), utc(event.createdAt()), event.snapshotId());
+                event.fileCount(), event.sha256(), UtcColumns.column(event.createdAt()), UtcColumns.column(event.createdAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotFailed event) {
         jdbc.update("UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
-                event.reason(), utc(event.failedAt()), event.snapshotId());
+                event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
@@ -60,20 +57,20 @@ class SnapshotProjection {
                 UPDATE %s SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
                 updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
-                utc(event.restoredAt()), utc(event.restoredAt()), event.snapshotId());
+                UtcColumns.column(event.restoredAt()), UtcColumns.column(event.restoredAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRestoreFailed event) {
         jdbc.update("UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
-                event.reason(), utc(event.failedAt()), event.snapshotId());
+                event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotDeleted event) {
         jdbc.update("UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
-                event.reason(), utc(event.deletedAt()), utc(event.deletedAt()), event.snapshotId());
+                event.reason(), UtcColumns.column(event.deletedAt()), UtcColumns.column(event.deletedAt()), event.snapshotId());
     }
 
     @EventHandler
@@ -81,17 +78,13 @@ class SnapshotProjection {
         jdbc.update("DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
         jdbc.update("INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
                 .formatted(retention()),
-                event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), utc(event.setAt()));
+                event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), UtcColumns.column(event.setAt()));
     }
 
     @ResetHandler
     void reset() {
         jdbc.update("DELETE FROM %s".formatted(snapshots()));
         jdbc.update("DELETE FROM %s".formatted(retention()));
-    }
-
-    static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -1,7 +1,6 @@
 package io.agentworkspace.snapshot;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import io.r2dbc.spi.Readable;
@@ -11,6 +10,8 @@ import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
 /** Reads of the snapshot read models, non-blocking through R2DBC. */
 @Component
@@ -63,7 +64,7 @@ public class Snapshots {
         return db.sql("SELECT keep_last, max_age_seconds, set_by, set_at FROM snapshot_retention WHERE project_id = :project")
                 .bind("project", projectId)
                 .map(row -> new Retention(projectId, integer(row.get("keep_last")), longOrNull(row.get("max_age_seconds")),
-                        row.get("set_by", String.class), instant(row.get("set_at", LocalDateTime.class))))
+                        row.get("set_by", String.class), UtcColumns.instant(row.get("set_at", LocalDateTime.class))))
                 .one()
                 .defaultIfEmpty(new Retention(projectId, null, null, null, null));
     }
@@ -91,11 +92,11 @@ public class Snapshots {
                 row.get("failure_reason", String.class),
                 row.get("delete_reason", String.class),
                 ((Number) row.get("restore_count")).intValue(),
-                instant(row.get("last_restored_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("last_restored_at", LocalDateTime.class)),
                 row.get("last_restore_failure", String.class),
-                instant(row.get("requested_at", LocalDateTime.class)),
-                instant(row.get("created_at", LocalDateTime.class)),
-                instant(row.get("deleted_at", LocalDateTime.class)));
+                UtcColumns.instant(row.get("requested_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("created_at", LocalDateTime.class)),
+                UtcColumns.instant(row.get("deleted_at", LocalDateTime.class)));
     }
 
     @Nullable
@@ -106,10 +107,5 @@ public class Snapshots {
     @Nullable
     private static Integer integer(@Nullable Object value) {
         return value == null ? null : ((Number) value).intValue();
-    }
-
-    @Nullable
-    private static java.time.Instant instant(@Nullable LocalDateTime utc) {
-        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 }
