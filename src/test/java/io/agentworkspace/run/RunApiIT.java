@@ -29,6 +29,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.workspace.Workspaces;
@@ -391,7 +392,6 @@ class RunApiIT {
 
     /** Run events only: the RAG index that follows the clone appends events of its own at any time. */
     private long runEvents() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE 'io.agentworkspace.run.%'",
-                Long.class);
+        return EventCounts.inPackage(jdbc, "io.agentworkspace.run");
     }
 }

@@ -1,5 +1,6 @@
 package io.agentworkspace.snapshot;
 
+import static io.agentworkspace.support.ProblemAssertions.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +20,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.FidelityTree;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -160,21 +162,12 @@ abstract class SnapshotContract {
     }
 
     long events(Class<?> type) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType = ?", Long.class, type.getName());
+        return EventCounts.of(jdbc, type);
     }
 
     static java.util.List<String> texts(JsonNode array) {
         java.util.List<String> values = new java.util.ArrayList<>();
         array.forEach(node -> values.add(node.asText()));
         return values;
-    }
-
-    static JsonNode problem(WebTestClient.ResponseSpec response, HttpStatus status, String type) {
-        JsonNode body = response.expectStatus().isEqualTo(status)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(body.get("type").asText()).isEqualTo("/problems/" + type);
-        assertThat(body.toString()).doesNotContain("\tat ", "Exception", "java.lang");
-        return body;
     }
 }

@@ -1,5 +1,6 @@
 package io.agentworkspace.snapshot;
 
+import static io.agentworkspace.support.ProblemAssertions.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.WorkspaceTrees;
 import io.agentworkspace.workspace.WorkspaceLease;
@@ -211,7 +213,6 @@ class SnapshotLocalIT extends SnapshotContract {
 
     /** Other modules (RAG indexing after a clone, for one) append events of their own meanwhile: count only ours. */
     private long snapshotEvents() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE 'io.agentworkspace.snapshot.%'",
-                Long.class);
+        return EventCounts.inPackage(jdbc, "io.agentworkspace.snapshot");
     }
 }

@@ -1,5 +1,6 @@
 package io.agentworkspace.workspace;
 
+import static io.agentworkspace.support.ProblemAssertions.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -33,6 +34,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.WorkspaceTrees;
@@ -363,8 +365,8 @@ class WorkspaceBrowsingIT {
         return http.post().uri("/api/projects/" + projectId + "/workspace" + path).exchange();
     }
 
-    private long events(Class<?> type) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType = ?", Long.class, type.getName());
+    long events(Class<?> type) {
+        return EventCounts.of(jdbc, type);
     }
 
     private static JsonNode find(JsonNode listing, String name) {
@@ -380,15 +382,6 @@ class WorkspaceBrowsingIT {
         List<String> values = new ArrayList<>();
         array.forEach(node -> values.add(node.asText()));
         return values;
-    }
-
-    static JsonNode problem(WebTestClient.ResponseSpec response, HttpStatus status, String type) {
-        JsonNode body = response.expectStatus().isEqualTo(status)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(body.get("type").asText()).isEqualTo("/problems/" + type);
-        assertThat(body.toString()).doesNotContain("\tat ", "Exception", "java.lang");
-        return body;
     }
 
     private static String encode(String value) {
