@@ -31,9 +31,7 @@ class ClientAddressesTest {
             "192.0.2.9 | 203.0.113.7             | 192.0.2.9",
     })
     void theClientIsTheFirstHopNoTrustedProxyVouchesFor(String peer, String forwarded, String client) {
-        MockServerHttpRequest request = MockServerHttpRequest.get("/").remoteAddress(new InetSocketAddress(peer, 40000))
-                .header("X-Forwarded-For", forwarded).build();
-        assertThat(addresses.of(MockServerWebExchange.from(request))).isEqualTo(client);
+        assertThat(addresses.of(from(peer, "X-Forwarded-For", forwarded))).isEqualTo(client);
     }
 
     @ParameterizedTest
@@ -44,8 +42,12 @@ class ClientAddressesTest {
             "192.0.2.9 | https        | false",
     })
     void tlsIsWhatATrustedProxySaw(String peer, String forwardedProto, boolean overTls) {
-        MockServerHttpRequest request = MockServerHttpRequest.get("http://service/").remoteAddress(new InetSocketAddress(peer, 40000))
-                .header("X-Forwarded-Proto", forwardedProto).build();
-        assertThat(addresses.overTls(MockServerWebExchange.from(request))).isEqualTo(overTls);
+        assertThat(addresses.overTls(from(peer, "X-Forwarded-Proto", forwardedProto))).isEqualTo(overTls);
+    }
+
+    /** A plain-HTTP request from {@code peer} with one header. */
+    private static MockServerWebExchange from(String peer, String header, String value) {
+        return MockServerWebExchange.from(MockServerHttpRequest.get("http://service/")
+                .remoteAddress(new InetSocketAddress(peer, 40000)).header(header, value).build());
     }
 }

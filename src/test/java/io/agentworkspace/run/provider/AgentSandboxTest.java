@@ -25,17 +25,29 @@ class AgentSandboxTest {
 
     @Test
     void withoutBubblewrapTheRunFailsAndNothingStarts(@TempDir Path scratch) throws Exception {
+        assertRefusedBeforeStart(scratch, new AgentSandbox(AgentSandbox.Mode.BWRAP, scratch.resolve("no-bwrap"), List.of(),
+                List.of()), "sandbox is not available", "agent.runs.sandbox.mode=none");
+    }
+
+    /** Without a {@code .git} of its own to keep read-only, a workspace is not given to a sandboxed agent. */
+    @Test
+    void aWorkspaceWithoutGitIsRefused(@TempDir Path scratch) throws Exception {
+        assertRefusedBeforeStart(scratch, new AgentSandbox(AgentSandbox.Mode.BWRAP, Path.of("/usr/bin/bwrap"), List.of(),
+                List.of()), "not a git repository");
+    }
+
+    /** A claude that would leave a mark if it ever ran, in a workspace without {@code .git}: the run fails first. */
+    private static void assertRefusedBeforeStart(Path scratch, AgentSandbox sandbox, String... reason) throws Exception {
         Path marker = scratch.resolve("started");
         Path executable = scratch.resolve("claude");
         Files.writeString(executable, "#!/bin/sh\ntouch " + marker + "\n");
         executable.toFile().setExecutable(true);
-        AgentSandbox missing = new AgentSandbox(AgentSandbox.Mode.BWRAP, scratch.resolve("no-bwrap"), List.of(), List.of());
         ClaudeCodeProvider provider = new ClaudeCodeProvider(executable.toString(), List.of(), List.of(), 5,
-                scratch.resolve("homes"), missing);
+                scratch.resolve("homes"), sandbox);
         Path workspace = Files.createDirectories(scratch.resolve("workspace"));
         StepVerifier.create(provider.run(new AgentRequest("run-1", workspace, "claude-sonnet-4-5", "hi", null, 100, null)))
                 .expectErrorSatisfies(failure -> assertThat(failure).isInstanceOf(ProviderFailure.class)
-                        .hasMessageContaining("sandbox is not available").hasMessageContaining("agent.runs.sandbox.mode=none"))
+                        .hasMessageContainingAll(reason))
                 .verify(Duration.ofSeconds(10));
         assertThat(marker).doesNotExist();
     }
@@ -71,24 +83,6 @@ class AgentSandboxTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
                 .until(() -> AgentProcesses.allEnded(agent, executable));
         assertThat((System.nanoTime() - cancelled) / 1_000_000).as("cancel to sandbox gone, ms").isLessThan(1000);
-    }
-
-    /** Without a {@code .git} of its own to keep read-only, a workspace is not given to a sandboxed agent. */
-    @Test
-    void aWorkspaceWithoutGitIsRefused(@TempDir Path scratch) throws Exception {
-        Path marker = scratch.resolve("started");
-        Path executable = scratch.resolve("claude");
-        Files.writeString(executable, "#!/bin/sh\ntouch " + marker + "\n");
-        executable.toFile().setExecutable(true);
-        AgentSandbox sandbox = new AgentSandbox(AgentSandbox.Mode.BWRAP, Path.of("/usr/bin/bwrap"), List.of(), List.of());
-        ClaudeCodeProvider provider = new ClaudeCodeProvider(executable.toString(), List.of(), List.of(), 5,
-                scratch.resolve("homes"), sandbox);
-        Path workspace = Files.createDirectories(scratch.resolve("workspace"));
-        StepVerifier.create(provider.run(new AgentRequest("run-1", workspace, "claude-sonnet-4-5", "hi", null, 100, null)))
-                .expectErrorSatisfies(failure -> assertThat(failure).isInstanceOf(ProviderFailure.class)
-                        .hasMessageContaining("not a git repository"))
-                .verify(Duration.ofSeconds(10));
-        assertThat(marker).doesNotExist();
     }
 
     @Test
