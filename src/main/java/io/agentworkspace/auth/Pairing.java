@@ -31,13 +31,13 @@ class Pairing {
     }
 
     @CommandHandler
-    Pairing(PairingCommands.IssuePairingCode command, Clock clock) {
+    Pairing(IssuePairingCode command, Clock clock) {
         apply(new PairingCodeIssued(command.pairingId(), command.codeHmac(), command.label(), command.expiresAt(),
                 clock.instant(), command.issuedBy()));
     }
 
     /** Records the redemption; the caller creates the device's token in the same unit of work. */
-    void redeem(PairingCommands.RedeemPairing command, Instant now) {
+    void redeem(RedeemPairing command, Instant now) {
         if (used || revoked || !now.isBefore(expiresAt) || codeHmac.isEmpty()
                 || !java.security.MessageDigest.isEqual(codeHmac.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                         command.codeHmac().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {

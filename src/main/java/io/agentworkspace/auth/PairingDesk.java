@@ -33,7 +33,7 @@ class PairingDesk {
     }
 
     @CommandHandler
-    void handle(PairingCommands.RedeemPairing command) throws Exception {
+    void handle(RedeemPairing command) throws Exception {
         Aggregate<Pairing> pairing = load(command.pairingId());
         pairing.execute(p -> p.redeem(command, clock.instant()));
         tokens.newInstance(() -> new ApiToken(new IssueApiToken(command.tokenId(), command.deviceName(),
@@ -42,7 +42,7 @@ class PairingDesk {
     }
 
     @CommandHandler
-    void handle(PairingCommands.RevokePairing command) {
+    void handle(RevokePairing command) {
         Aggregate<Pairing> pairing = load(command.pairingId());
         String[] deviceToken = new String[1];
         pairing.execute(p -> deviceToken[0] = p.revoke(command.revokedBy(), clock.instant()));

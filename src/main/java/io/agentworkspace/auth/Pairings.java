@@ -88,7 +88,7 @@ public class Pairings {
         String pairingId = UUID.randomUUID().toString();
         Instant expiresAt = clock.instant().plus(codeTtl);
         return blocking.call(PairingCodes::generate)
-                .flatMap(code -> commands.send(new PairingCommands.IssuePairingCode(pairingId,
+                .flatMap(code -> commands.send(new IssuePairingCode(pairingId,
                                 codeKey.hash(PairingCodes.normalize(code).orElseThrow()), label, expiresAt, issuedBy))
                         .then(awaitPairing(pairingId, view -> true))
                         .thenReturn(new Issued(pairingId, code, expiresAt, "agentworkspace://pair?server="
@@ -122,7 +122,7 @@ public class Pairings {
 
     private Mono<TokenIssuance.Issued> exchange(String pairingId, String codeHash, String deviceName, String clientIp) {
         return blocking.call(TokenSecrets::mint)
-                .flatMap(minted -> commands.send(new PairingCommands.RedeemPairing(pairingId, codeHash, deviceName,
+                .flatMap(minted -> commands.send(new RedeemPairing(pairingId, codeHash, deviceName,
                                 minted.tokenId(), minted.secretSha256()))
                         .onErrorResume(RejectedCommand.class, refused -> record(clientIp, codeHash, "refused")
                                 .then(Mono.error(refused)))
@@ -187,7 +187,7 @@ public class Pairings {
     }
 
     public Mono<Void> revoke(String pairingId, String by) {
-        return commands.send(new PairingCommands.RevokePairing(pairingId, by))
+        return commands.send(new RevokePairing(pairingId, by))
                 .then(awaitPairing(pairingId, view -> view.revokedAt() != null))
                 // the device's token lives in another read model: the phone must be locked out when this returns
                 .flatMap(view -> view.tokenId() == null ? Mono.empty()

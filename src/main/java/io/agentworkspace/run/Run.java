@@ -9,14 +9,6 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
-import io.agentworkspace.run.RunCommands.BeginRun;
-import io.agentworkspace.run.RunCommands.CancelRun;
-import io.agentworkspace.run.RunCommands.FinishRun;
-import io.agentworkspace.run.RunCommands.HandOverRun;
-import io.agentworkspace.run.RunCommands.InterruptRun;
-import io.agentworkspace.run.RunCommands.MarkRunStarted;
-import io.agentworkspace.run.RunCommands.QueueRun;
-import io.agentworkspace.run.RunCommands.RetryRun;
 
 /**
  * One run of an agent. It decides every transition of the lifecycle; the commands from nodes carry the attempt

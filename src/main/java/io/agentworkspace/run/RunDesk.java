@@ -12,9 +12,6 @@ import io.agentworkspace.infrastructure.Ids;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.project.Projects;
-import io.agentworkspace.run.RunCommands.CancelRun;
-import io.agentworkspace.run.RunCommands.QueueRun;
-import io.agentworkspace.run.RunCommands.RetryRun;
 import reactor.core.publisher.Mono;
 
 /**

@@ -24,7 +24,6 @@ import org.springframework.stereotype.Component;
 import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
-import io.agentworkspace.run.RunCommands.BeginRun;
 import io.agentworkspace.workspace.WorkspaceBusy;
 import io.agentworkspace.workspace.WorkspaceLease;
 import io.agentworkspace.workspace.WorkspaceLocks;

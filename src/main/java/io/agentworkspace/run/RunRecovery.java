@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.projection.ProcessorProgress;
-import io.agentworkspace.run.RunCommands.InterruptRun;
 import io.agentworkspace.workspace.WorkspaceLocks;
 
 /**

@@ -51,7 +51,7 @@ class ProjectSnapshots {
     }
 
     @CommandHandler
-    void handle(SnapshotOutcomes.RecordCreated command) {
+    void handle(RecordSnapshotCreated command) {
         SnapshotCreated created = command.created();
         if (statusOf(created.snapshotId()) == Status.REQUESTED) {
             apply(created);
@@ -60,26 +60,26 @@ class ProjectSnapshots {
     }
 
     @CommandHandler
-    void handle(SnapshotOutcomes.RecordFailed command) {
+    void handle(RecordSnapshotFailed command) {
         if (statusOf(command.failed().snapshotId()) == Status.REQUESTED) {
             apply(command.failed());
         }
     }
 
     @CommandHandler
-    ArchiveRef handle(SnapshotOutcomes.AuthorizeRestore command) {
+    ArchiveRef handle(AuthorizeSnapshotRestore command) {
         return restorable(command.snapshotId()).archive();
     }
 
     @CommandHandler
-    void handle(SnapshotOutcomes.RecordRestored command) {
+    void handle(RecordSnapshotRestored command) {
         if (snapshots.containsKey(command.restored().snapshotId())) {
             apply(command.restored());
         }
     }
 
     @CommandHandler
-    void handle(SnapshotOutcomes.RecordRestoreFailed command) {
+    void handle(RecordSnapshotRestoreFailed command) {
         if (snapshots.containsKey(command.failed().snapshotId())) {
             apply(command.failed());
         }
@@ -105,7 +105,7 @@ class ProjectSnapshots {
     }
 
     @CommandHandler
-    void handle(SnapshotOutcomes.ApplyRetention command) {
+    void handle(ApplySnapshotRetention command) {
         prune(command.defaults(), command.at());
     }
 

@@ -39,7 +39,7 @@ class RetentionSweeper implements DisposableBean {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         sweeping = Polling.every(settings.retention().interval(), () -> snapshots.projectsWithSnapshots()
-                        .concatMap(projectId -> commands.send(new SnapshotOutcomes.ApplyRetention(projectId,
+                        .concatMap(projectId -> commands.send(new ApplySnapshotRetention(projectId,
                                 settings.retention().policy(), clock.instant())))
                         .then()
                         .onErrorResume(failure -> {

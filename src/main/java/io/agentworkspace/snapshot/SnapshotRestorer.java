@@ -63,7 +63,7 @@ public class SnapshotRestorer {
 
     public Mono<RestoreReport> restore(String projectId, String snapshotId, @Nullable String restoredBy) {
         String restoreId = UUID.randomUUID().toString();
-        return commands.<ArchiveRef>send(new SnapshotOutcomes.AuthorizeRestore(projectId, snapshotId))
+        return commands.<ArchiveRef>send(new AuthorizeSnapshotRestore(projectId, snapshotId))
                 .onErrorMap(AggregateNotFoundException.class, e -> ProjectSnapshots.notFound(snapshotId))
                 .flatMap(archive -> Mono.usingWhen(locks.acquire(projectId, settings.lockWait()),
                                 lease -> blocking.call(() -> restoreUnder(lease, snapshotId, archive, restoreId, restoredBy)),
@@ -98,7 +98,7 @@ public class SnapshotRestorer {
                     lease.fencingToken(), commitBefore, commitAfter, changes.added().size(), changes.modified().size(),
                     changes.removed().size(), TreeChanges.listed(changes.added()), TreeChanges.listed(changes.modified()),
                     TreeChanges.listed(changes.removed()), changes.truncated(), clock.instant());
-            commands.sendAndWait(new SnapshotOutcomes.RecordRestored(restored));
+            commands.sendAndWait(new RecordSnapshotRestored(restored));
             log.info("workspace of project {} restored to snapshot {}: {} added, {} modified, {} removed", projectId,
                     snapshotId, restored.added(), restored.modified(), restored.removed());
             return new RestoreReport(restoreId, snapshotId, commitBefore, commitAfter, restored.added(),
@@ -160,6 +160,6 @@ public class SnapshotRestorer {
         SnapshotRestoreFailed failed = new SnapshotRestoreFailed(snapshotId, projectId, restoreId, restoredBy,
                 refused.problem(), SnapshotWorker.reasonOf(refused), clock.instant());
         log.warn("restore of snapshot {} into project {} refused: {}", snapshotId, projectId, failed.reason());
-        return commands.send(new SnapshotOutcomes.RecordRestoreFailed(failed)).then(Mono.error(refused));
+        return commands.send(new RecordSnapshotRestoreFailed(failed)).then(Mono.error(refused));
     }
 }

@@ -123,7 +123,7 @@ class SnapshotWorker implements DisposableBean {
                 lease.release().block();
             }
             store.store(key, archive);
-            commands.sendAndWait(new SnapshotOutcomes.RecordCreated(new SnapshotCreated(snapshotId,
+            commands.sendAndWait(new RecordSnapshotCreated(new SnapshotCreated(snapshotId,
                     requested.projectId(), commit, store.driver(), key, captured.sizeBytes(), captured.contentBytes(),
                     captured.fileCount(), captured.sha256(), lease.fencingToken(), clock.instant()),
                     settings.retention().policy()));
@@ -132,7 +132,7 @@ class SnapshotWorker implements DisposableBean {
         } catch (Exception failure) {
             String reason = reasonOf(failure);
             log.warn("snapshot {} of project {} failed: {}", snapshotId, requested.projectId(), reason);
-            commands.sendAndWait(new SnapshotOutcomes.RecordFailed(new SnapshotFailed(snapshotId,
+            commands.sendAndWait(new RecordSnapshotFailed(new SnapshotFailed(snapshotId,
                     requested.projectId(), reason, clock.instant())));
         } finally {
             if (scratch != null) {

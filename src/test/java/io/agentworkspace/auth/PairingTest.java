@@ -52,7 +52,7 @@ class PairingTest {
     @Test
     void issuingRecordsOnlyTheCodesKeyedHash() {
         fixture.givenNoPriorActivity()
-                .when(new PairingCommands.IssuePairingCode(PAIRING, HMAC, "Ana's iPhone", AT.plusSeconds(300), "admin"))
+                .when(new IssuePairingCode(PAIRING, HMAC, "Ana's iPhone", AT.plusSeconds(300), "admin"))
                 .expectEvents(new PairingCodeIssued(PAIRING, HMAC, "Ana's iPhone", AT.plusSeconds(300), AT.plusSeconds(60), "admin"));
     }
 
@@ -60,7 +60,7 @@ class PairingTest {
     void theRightCodeInTimePairsTheDeviceAndIssuesItsMobileToken() {
         Instant now = AT.plusSeconds(60);
         fixture.given(ISSUED)
-                .when(new PairingCommands.RedeemPairing(PAIRING, HMAC, "iPhone 16", "tok_device", "5e884898da280471"))
+                .when(new RedeemPairing(PAIRING, HMAC, "iPhone 16", "tok_device", "5e884898da280471"))
                 .expectEvents(new DevicePaired(PAIRING, "iPhone 16", "tok_device", now));
         assertThat(tokenEvents()).containsExactly(new ApiTokenIssued("tok_device", "iPhone 16",
                 Preset.MOBILE.abilities().stream().sorted().map(Ability::wireName).toList(), Preset.MOBILE.wireName(),
@@ -70,20 +70,20 @@ class PairingTest {
     @Test
     void aWrongCodeAUsedCodeAndAnExpiredCodeAllReadTheSame() {
         fixture.given(ISSUED)
-                .when(new PairingCommands.RedeemPairing(PAIRING, "0000000000000000", "iPhone", "tok_x", "aa"))
+                .when(new RedeemPairing(PAIRING, "0000000000000000", "iPhone", "tok_x", "aa"))
                 .expectException(RejectedCommand.class).expectExceptionMessage(Pairing.UNUSABLE).expectNoEvents();
         fixture.given(ISSUED, new DevicePaired(PAIRING, "iPhone 16", "tok_device", AT.plusSeconds(30)))
-                .when(new PairingCommands.RedeemPairing(PAIRING, HMAC, "second phone", "tok_y", "bb"))
+                .when(new RedeemPairing(PAIRING, HMAC, "second phone", "tok_y", "bb"))
                 .expectException(RejectedCommand.class).expectExceptionMessage(Pairing.UNUSABLE).expectNoEvents();
         fixture.given(new PairingCodeIssued(PAIRING, HMAC, null, AT.plusSeconds(30), AT, "admin"))
-                .when(new PairingCommands.RedeemPairing(PAIRING, HMAC, "late phone", "tok_z", "cc"))
+                .when(new RedeemPairing(PAIRING, HMAC, "late phone", "tok_z", "cc"))
                 .expectException(RejectedCommand.class).expectExceptionMessage(Pairing.UNUSABLE).expectNoEvents();
     }
 
     @Test
     void anUpcastFirstRevisionCodeCanNeverBeRedeemed() {
         fixture.given(new PairingCodeIssued(PAIRING, "", null, AT.plusSeconds(300), AT, "admin"))
-                .when(new PairingCommands.RedeemPairing(PAIRING, "", "iPhone", "tok_x", "aa"))
+                .when(new RedeemPairing(PAIRING, "", "iPhone", "tok_x", "aa"))
                 .expectException(RejectedCommand.class).expectNoEvents();
     }
 
@@ -94,19 +94,19 @@ class PairingTest {
                 "5e884898da280471", now.plus(DEVICE_TTL), AT.plusSeconds(30), "pairing:" + PAIRING);
         tokenEvents.publish(new GenericDomainEventMessage<>("ApiToken", "tok_device", 0, deviceToken));
         fixture.given(ISSUED, new DevicePaired(PAIRING, "iPhone 16", "tok_device", AT.plusSeconds(30)))
-                .when(new PairingCommands.RevokePairing(PAIRING, "admin"))
+                .when(new RevokePairing(PAIRING, "admin"))
                 .expectEvents(new PairingRevoked(PAIRING, "tok_device", now, "admin"));
         assertThat(tokenEvents()).containsExactly(deviceToken, new ApiTokenRevoked("tok_device", "pairing revoked", now, "admin"));
         fixture.given(ISSUED, new DevicePaired(PAIRING, "iPhone 16", "tok_device", AT.plusSeconds(30)),
                         new PairingRevoked(PAIRING, "tok_device", AT.plusSeconds(40), "admin"))
-                .when(new PairingCommands.RevokePairing(PAIRING, "admin"))
+                .when(new RevokePairing(PAIRING, "admin"))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
     }
 
     @Test
     void anUnknownPairingIsNotFound() {
         fixture.givenNoPriorActivity()
-                .when(new PairingCommands.RevokePairing(PAIRING, "admin"))
+                .when(new RevokePairing(PAIRING, "admin"))
                 .expectException(RejectedCommand.class).expectExceptionMessage("No pairing " + PAIRING + ".");
     }
 }

@@ -8,15 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
-import io.agentworkspace.run.RunCommands.BeginRun;
-import io.agentworkspace.run.RunCommands.CancelRun;
-import io.agentworkspace.run.RunCommands.FinishRun;
-import io.agentworkspace.run.RunCommands.HandOverRun;
-import io.agentworkspace.run.RunCommands.InterruptRun;
-import io.agentworkspace.run.RunCommands.MarkRunStarted;
-import io.agentworkspace.run.RunCommands.Outcome;
-import io.agentworkspace.run.RunCommands.QueueRun;
-import io.agentworkspace.run.RunCommands.RetryRun;
+import io.agentworkspace.run.FinishRun.Outcome;
 
 class RunTest {
 

@@ -46,7 +46,7 @@ class ProjectSnapshotsTest {
     @Test
     void onlyTheFirstOutcomeIsRecorded() {
         fixture.given(requested(S1, T0), created(S1, T0))
-                .when(new SnapshotOutcomes.RecordFailed(new SnapshotFailed(S1, PROJECT, "retried", T0)))
+                .when(new RecordSnapshotFailed(new SnapshotFailed(S1, PROJECT, "retried", T0)))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -56,7 +56,7 @@ class ProjectSnapshotsTest {
         Instant t2 = T0.plusSeconds(60);
         Instant t3 = T0.plusSeconds(120);
         fixture.given(requested(S1, T0), created(S1, T0), requested(S2, t2), created(S2, t2), requested(S3, t3))
-                .when(new SnapshotOutcomes.RecordCreated(created(S3, t3), new RetentionPolicy(2, null)))
+                .when(new RecordSnapshotCreated(created(S3, t3), new RetentionPolicy(2, null)))
                 .expectEvents(created(S3, t3), new SnapshotDeleted(S1, PROJECT, "retention: keep the last 2", null,
                         "local", PROJECT + "/" + S1 + ".tar.gz", t3));
     }
@@ -66,7 +66,7 @@ class ProjectSnapshotsTest {
         Instant later = T0.plusSeconds(7200);
         fixture.given(new SnapshotRetentionSet(PROJECT, null, 3600L, null, T0), requested(S1, T0), created(S1, T0),
                         requested(S2, later), created(S2, later))
-                .when(new SnapshotOutcomes.ApplyRetention(PROJECT, new RetentionPolicy(10, null), later.plusSeconds(1)))
+                .when(new ApplySnapshotRetention(PROJECT, new RetentionPolicy(10, null), later.plusSeconds(1)))
                 .expectEvents(new SnapshotDeleted(S1, PROJECT, "retention: older than PT1H", null, "local",
                         PROJECT + "/" + S1 + ".tar.gz", later.plusSeconds(1)));
     }
@@ -84,14 +84,14 @@ class ProjectSnapshotsTest {
     @Test
     void noDefaultAndNoPolicyPrunesNothing() {
         fixture.given(requested(S1, T0), created(S1, T0))
-                .when(new SnapshotOutcomes.ApplyRetention(PROJECT, NONE, T0.plusSeconds(999_999)))
+                .when(new ApplySnapshotRetention(PROJECT, NONE, T0.plusSeconds(999_999)))
                 .expectNoEvents();
     }
 
     @Test
     void aSnapshotStillBeingTakenCanNeitherBeRestoredNorDeleted() {
         fixture.given(requested(S1, T0))
-                .when(new SnapshotOutcomes.AuthorizeRestore(PROJECT, S1))
+                .when(new AuthorizeSnapshotRestore(PROJECT, S1))
                 .expectException(RejectedCommand.class).expectExceptionMessage("Snapshot " + S1 + " is still being taken.");
         fixture.given(requested(S1, T0))
                 .when(new DeleteSnapshot(PROJECT, S1, null, T0))
@@ -101,13 +101,13 @@ class ProjectSnapshotsTest {
     @Test
     void aCreatedSnapshotIsRestorableWithItsArchiveAndADeletedOneIsGone() {
         fixture.given(requested(S1, T0), created(S1, T0))
-                .when(new SnapshotOutcomes.AuthorizeRestore(PROJECT, S1))
+                .when(new AuthorizeSnapshotRestore(PROJECT, S1))
                 .expectResultMessagePayload(new ArchiveRef("local", PROJECT + "/" + S1 + ".tar.gz", 10,
                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
                 .expectNoEvents();
         fixture.given(requested(S1, T0), created(S1, T0),
                         new SnapshotDeleted(S1, PROJECT, "deleted on request", null, "local", "k", T0))
-                .when(new SnapshotOutcomes.AuthorizeRestore(PROJECT, S1))
+                .when(new AuthorizeSnapshotRestore(PROJECT, S1))
                 .expectException(RejectedCommand.class).expectExceptionMessage("No snapshot " + S1 + " in this project.");
     }
 
@@ -123,7 +123,7 @@ class ProjectSnapshotsTest {
         SnapshotRestored restored = new SnapshotRestored(S1, PROJECT, S2, null, 2, null, null, 1, 0, 0,
                 List.of("a"), List.of(), List.of(), false, T0);
         fixture.given(requested(S1, T0), created(S1, T0))
-                .when(new SnapshotOutcomes.RecordRestored(restored))
+                .when(new RecordSnapshotRestored(restored))
                 .expectEvents(restored);
     }
 }

@@ -1,0 +1,7 @@
+package io.agentworkspace.auth;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+record RedeemPairing(@TargetAggregateIdentifier String pairingId, String codeHmac, String deviceName,
+                     String tokenId, String secretSha256) {
+}

@@ -1,0 +1,6 @@
+package io.agentworkspace.auth;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+record RevokePairing(@TargetAggregateIdentifier String pairingId, String revokedBy) {
+}
