@@ -101,9 +101,7 @@ public class SnapshotRestorer {
             commands.sendAndWait(new RecordSnapshotRestored(restored));
             log.info("workspace of project {} restored to snapshot {}: {} added, {} modified, {} removed", projectId,
                     snapshotId, restored.added(), restored.modified(), restored.removed());
-            return new RestoreReport(restoreId, snapshotId, commitBefore, commitAfter, restored.added(),
-                    restored.modified(), restored.removed(), restored.addedPaths(), restored.modifiedPaths(),
-                    restored.removedPaths(), restored.pathsTruncated());
+            return RestoreReport.of(restored);
         } finally {
             Directories.deleteQuietly(incoming);
             Directories.deleteQuietly(outgoing);
