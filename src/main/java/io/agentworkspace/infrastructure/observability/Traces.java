@@ -73,10 +73,13 @@ public class Traces {
         return tracer.withSpan(span);
     }
 
-    /** How another thread or node names {@code span} as its parent; null when tracing is off. */
+    /**
+     * How another thread or node names {@code span} as its parent; null when tracing is off. A span sampled out has
+     * one too (flags {@code 00}): its followers stay in its trace, unrecorded, and log lines still share its id.
+     */
     @Nullable
     public String traceparent(@Nullable Span span) {
-        if (span == null || span.isNoop()) {
+        if (span == null || !enabled() || span.context() == null) {
             return null;
         }
         Map<String, String> carrier = new HashMap<>(2);
