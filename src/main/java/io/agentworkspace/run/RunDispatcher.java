@@ -20,6 +20,7 @@ import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
@@ -186,7 +187,8 @@ class RunDispatcher implements SmartLifecycle {
         }
         Span span = traces.continuing(queuedIn(run.runId()), "run dispatch", Span.Kind.CONSUMER)
                 .tag("agent.run", run.runId()).tag("agent.queue", queue);
-        try (Tracer.SpanInScope scope = traces.scope(span)) {
+        try (Tracer.SpanInScope scope = traces.scope(span);
+             MDC.MDCCloseable logged = MDC.putCloseable("runId", run.runId())) {
             boolean claimed = claim(queue, run, lease, began);
             span.tag("agent.claimed", Boolean.toString(claimed));
             return claimed;

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,6 @@ import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
 import io.agentworkspace.infrastructure.observability.ErrorReports;
 import io.agentworkspace.infrastructure.observability.Traces;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import io.agentworkspace.run.RunCommands.FinishRun;
 import io.agentworkspace.run.RunCommands.HandOverRun;
 import io.agentworkspace.run.RunCommands.InterruptRun;
