@@ -1,18 +1,13 @@
 package io.agentworkspace.support;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -32,24 +27,19 @@ public final class OtlpCollector implements AutoCloseable {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final LoopbackEndpoint endpoint = LoopbackEndpoint.start("/v1/traces", this::receive);
 
-    private OtlpCollector(HttpServer server) {
-        this.server = server;
+    private OtlpCollector() {
     }
 
-    public static OtlpCollector start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        OtlpCollector collector = new OtlpCollector(server);
-        server.createContext("/v1/traces", collector::receive);
-        server.start();
-        return collector;
+    public static OtlpCollector start() {
+        return new OtlpCollector();
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
+        return endpoint.baseUrl() + "/v1/traces";
     }
 
     public List<ReceivedSpan> spans() {
@@ -73,11 +63,7 @@ public final class OtlpCollector implements AutoCloseable {
                 exchange.sendResponseHeaders(415, -1);
                 return;
             }
-            InputStream body = exchange.getRequestBody();
-            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-                body = new GZIPInputStream(new ByteArrayInputStream(body.readAllBytes()));
-            }
-            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(LoopbackEndpoint.body(exchange));
             for (ResourceSpans resource : request.getResourceSpansList()) {
                 String node = attributes(resource.getResource().getAttributesList()).getOrDefault("node", "");
                 for (ScopeSpans scope : resource.getScopeSpansList()) {
@@ -89,12 +75,8 @@ public final class OtlpCollector implements AutoCloseable {
                     }
                 }
             }
-            byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
-            if (answer.length > 0) {
-                exchange.getResponseBody().write(answer);
-            }
+            LoopbackEndpoint.answer(exchange, 200, "application/x-protobuf",
+                    ExportTraceServiceResponse.getDefaultInstance().toByteArray());
         }
     }
 
@@ -109,6 +91,6 @@ public final class OtlpCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        endpoint.close();
     }
 }

@@ -1,19 +1,14 @@
 package io.agentworkspace.support;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A local Sentry ingestion endpoint: takes envelopes on {@code POST /api/<project>/envelope/} (gzip or not, as the
@@ -30,24 +25,19 @@ public final class SentryServer implements AutoCloseable {
     public record Item(JsonNode header, JsonNode payload) {
     }
 
-    private final HttpServer server;
     private final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
+    private final LoopbackEndpoint endpoint = LoopbackEndpoint.start("/api/", this::receive);
 
-    private SentryServer(HttpServer server) {
-        this.server = server;
+    private SentryServer() {
     }
 
-    public static SentryServer start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        SentryServer sentry = new SentryServer(server);
-        server.createContext("/api/", sentry::receive);
-        server.start();
-        return sentry;
+    public static SentryServer start() {
+        return new SentryServer();
     }
 
     /** The DSN of project 42 on this server. */
     public String dsn() {
-        return "http://0123456789abcdef0123456789abcdef@127.0.0.1:" + server.getAddress().getPort() + "/42";
+        return endpoint.baseUrl().replace("http://", "http://0123456789abcdef0123456789abcdef@") + "/42";
     }
 
     public List<Envelope> envelopes() {
@@ -67,16 +57,8 @@ public final class SentryServer implements AutoCloseable {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
-            InputStream body = exchange.getRequestBody();
-            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-                body = new GZIPInputStream(new ByteArrayInputStream(body.readAllBytes()));
-            }
-            String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-            envelopes.add(parse(text));
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
+            envelopes.add(parse(new String(LoopbackEndpoint.body(exchange), StandardCharsets.UTF_8)));
+            LoopbackEndpoint.answer(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -116,6 +98,6 @@ public final class SentryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        endpoint.close();
     }
 }
