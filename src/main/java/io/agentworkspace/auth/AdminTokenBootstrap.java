@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,11 +33,11 @@ class AdminTokenBootstrap implements ApplicationRunner {
     private final boolean enabled;
 
     AdminTokenBootstrap(JdbcTemplate jdbc, TokenIssuance issuance, DataDirectory dataDirectory,
-                        @Value("${agent.auth.bootstrap-admin-token:true}") boolean enabled) {
+                        AuthSettings settings) {
         this.jdbc = jdbc;
         this.issuance = issuance;
         this.dataDirectory = dataDirectory;
-        this.enabled = enabled;
+        this.enabled = settings.bootstrapAdminToken();
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.r2dbc.spi.Readable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
@@ -40,10 +39,10 @@ public class ApiTokens {
     private final Duration watchInterval;
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    ApiTokens(DatabaseClient db, Clock clock, @Value("${agent.auth.watch-interval:1s}") Duration watchInterval) {
+    ApiTokens(DatabaseClient db, Clock clock, AuthSettings settings) {
         this.db = db;
         this.clock = clock;
-        this.watchInterval = watchInterval;
+        this.watchInterval = settings.watchInterval();
     }
 
     record Stored(TokenRecord token, String secretSha256) {

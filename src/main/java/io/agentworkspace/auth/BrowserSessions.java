@@ -42,15 +42,15 @@ public class BrowserSessions {
     private final TokenAuthenticationManager authentication;
     private final ApiTokens tokens;
     private final TokenIssuance issuance;
-    private final SessionSettings settings;
+    private final AuthSettings.Session settings;
     private final Clock clock;
 
     BrowserSessions(TokenAuthenticationManager authentication, ApiTokens tokens, TokenIssuance issuance,
-                    SessionSettings settings, Clock clock) {
+                    AuthSettings settings, Clock clock) {
         this.authentication = authentication;
         this.tokens = tokens;
         this.issuance = issuance;
-        this.settings = settings;
+        this.settings = settings.session();
         this.clock = clock;
     }
 

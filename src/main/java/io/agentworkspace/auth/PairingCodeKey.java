@@ -14,9 +14,9 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.MasterKeySettings;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 
 /**
@@ -33,10 +33,10 @@ class PairingCodeKey {
 
     private final byte[] key;
 
-    PairingCodeKey(@Value("${agent.pairing.code-key:}") String configured,
-                   @Value("${agent.secrets.master-key:}") String masterKey,
-                   @Value("${agent.secrets.master-key-file:}") String masterKeyFile,
-                   DataDirectory data) {
+    PairingCodeKey(PairingSettings settings, MasterKeySettings master, DataDirectory data) {
+        String configured = settings.codeKey();
+        String masterKey = master.masterKey();
+        String masterKeyFile = master.masterKeyFile();
         if (!configured.isBlank()) {
             this.key = Base64.getDecoder().decode(configured.strip());
         } else if (!masterKey.isBlank()) {

@@ -1,11 +1,13 @@
 package io.agentworkspace.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
@@ -21,11 +23,14 @@ class PairingDesk {
     private final Repository<ApiToken> tokens;
     private final Clock clock;
 
-    private final java.time.Duration deviceTokenTtl;
+    private final Duration deviceTokenTtl;
 
-    PairingDesk(Repository<Pairing> pairings, Repository<ApiToken> tokens, Clock clock,
-                @org.springframework.beans.factory.annotation.Value("${agent.pairing.device-token-ttl:90d}")
-                java.time.Duration deviceTokenTtl) {
+    @Autowired
+    PairingDesk(Repository<Pairing> pairings, Repository<ApiToken> tokens, Clock clock, PairingSettings settings) {
+        this(pairings, tokens, clock, settings.deviceTokenTtl());
+    }
+
+    PairingDesk(Repository<Pairing> pairings, Repository<ApiToken> tokens, Clock clock, Duration deviceTokenTtl) {
         this.pairings = pairings;
         this.tokens = tokens;
         this.clock = clock;

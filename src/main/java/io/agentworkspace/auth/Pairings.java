@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.lang.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -65,14 +64,11 @@ public class Pairings {
 
     Pairings(Commands commands, BlockingWork blocking, ApiTokens tokens, AttemptLimiter limiter, DatabaseClient db,
              Clock clock, MeterRegistry meters, PairingCodeKey codeKey, TokenIssuance issuance,
-             @Value("${agent.pairing.code-ttl:5m}") Duration codeTtl,
-             @Value("${agent.pairing.attempts-per-minute:10}") int attemptsPerMinute,
-             @Value("${agent.pairing.attempts-per-minute-total:300}") int attemptsPerMinuteTotal,
-             @Value("${agent.pairing.attempts-retention:30d}") Duration attemptsRetention) {
-        this.attemptsRetention = attemptsRetention;
+             PairingSettings settings) {
+        this.attemptsRetention = settings.attemptsRetention();
         this.codeKey = codeKey;
         this.issuance = issuance;
-        this.attemptsPerMinuteTotal = attemptsPerMinuteTotal;
+        this.attemptsPerMinuteTotal = settings.attemptsPerMinuteTotal();
         this.commands = commands;
         this.blocking = blocking;
         this.tokens = tokens;
@@ -80,8 +76,8 @@ public class Pairings {
         this.db = db;
         this.clock = clock;
         this.meters = meters;
-        this.codeTtl = codeTtl;
-        this.attemptsPerMinute = attemptsPerMinute;
+        this.codeTtl = settings.codeTtl();
+        this.attemptsPerMinute = settings.attemptsPerMinute();
     }
 
     public Mono<Issued> issue(@Nullable String label, String issuedBy, String serverUrl) {

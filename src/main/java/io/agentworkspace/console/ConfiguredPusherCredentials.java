@@ -12,7 +12,6 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
@@ -31,12 +30,11 @@ class ConfiguredPusherCredentials implements PusherCredentials {
     private final String key;
     private final String secret;
 
-    ConfiguredPusherCredentials(@Value("${agent.console.pusher.app-id:agent-workspace}") String appId,
-                                @Value("${agent.console.pusher.key:agent-workspace-key}") String key,
-                                @Value("${agent.console.pusher.secret:}") String secret, DataDirectory data) {
-        this.appId = appId;
-        this.key = key;
-        this.secret = secret.isBlank() ? generatedSecret(data.root().resolve("pusher-secret")) : secret;
+    ConfiguredPusherCredentials(ConsoleSettings settings, DataDirectory data) {
+        ConsoleSettings.Pusher pusher = settings.pusher();
+        this.appId = pusher.appId();
+        this.key = pusher.key();
+        this.secret = pusher.secret().isBlank() ? generatedSecret(data.root().resolve("pusher-secret")) : pusher.secret();
     }
 
     private static String generatedSecret(Path file) {

@@ -35,6 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxSubscriptionsPerConnection channels one WebSocket connection may subscribe to
  * @param clientEvents       Pusher client events ({@code client-*}) on private and presence channels
  * @param webhooks           Pusher webhooks: channel occupied/vacated, member added/removed
+ * @param pusher             the credentials Pusher clients and the Pusher HTTP API use
  */
 @ConfigurationProperties("agent.console")
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
@@ -61,7 +62,18 @@ public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("100") int maxSubscriptionsPerConnection,
                               @DefaultValue Retention retention,
                               @DefaultValue ClientEvents clientEvents,
-                              @DefaultValue Webhooks webhooks) {
+                              @DefaultValue Webhooks webhooks,
+                              @DefaultValue Pusher pusher) {
+
+    /**
+     * @param appId  the app id of the HTTP API's paths
+     * @param key    the key clients connect with ({@code /app/{key}})
+     * @param secret signs private-channel authorizations and HTTP API requests; empty: generated once into
+     *               {@code <data>/pusher-secret} (every node of several must be given the same one)
+     */
+    public record Pusher(@DefaultValue("agent-workspace") String appId, @DefaultValue("agent-workspace-key") String key,
+                         @DefaultValue("") String secret) {
+    }
 
     /**
      * @param enabled   whether connections may send {@code client-} events (off by default, as on Pusher)

@@ -3,7 +3,6 @@ package io.agentworkspace.infrastructure;
 import java.util.concurrent.Callable;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -18,9 +17,8 @@ public class BlockingWork implements DisposableBean {
 
     private final Scheduler scheduler;
 
-    BlockingWork(@Value("${agent.blocking.threads:16}") int threads,
-                 @Value("${agent.blocking.queue:10000}") int queue) {
-        this.scheduler = Schedulers.newBoundedElastic(threads, queue, "blocking-work", 60, true);
+    BlockingWork(BlockingSettings settings) {
+        this.scheduler = Schedulers.newBoundedElastic(settings.threads(), settings.queue(), "blocking-work", 60, true);
     }
 
     public <T> Mono<T> call(Callable<T> call) {

@@ -20,6 +20,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.BrowserSessions;
 import io.agentworkspace.auth.Preset;
 import io.agentworkspace.auth.TokenIssuance;
+import io.agentworkspace.infrastructure.InstallationSettings;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.EventJson;
 import io.agentworkspace.projection.ProjectionRebuilds;
@@ -284,10 +285,10 @@ final class Commands {
         public Integer call() {
             Preset chosen = Preset.ofWireName(preset).orElseThrow(() -> RejectedCommand.invalid("unknown-preset", "preset",
                     "--preset must be one of admin, operator, auditor, mobile"));
-            org.springframework.core.env.Environment environment = ops.bean(org.springframework.core.env.Environment.class);
-            String base = url != null ? url : environment.getProperty("agent.public-url", "");
+            String base = url != null ? url : ops.bean(InstallationSettings.class).publicUrl();
             if (base.isBlank()) {
-                base = "http://127.0.0.1:" + environment.getProperty("server.port", "8080");
+                base = "http://127.0.0.1:" + ops.bean(org.springframework.core.env.Environment.class)
+                        .getProperty("server.port", "8080");
             }
             TokenIssuance.Issued issued = ops.bean(BrowserSessions.class).issueLink(chosen).block(Duration.ofSeconds(60));
             ops.out().println(base.replaceAll("/+$", "") + "/sign-in#token=" + issued.plaintext());

@@ -3,10 +3,10 @@ package io.agentworkspace.secret;
 import java.nio.file.Path;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.agentworkspace.infrastructure.MasterKeySettings;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 
 @Configuration(proxyBeanMethods = false)
@@ -17,9 +17,9 @@ class SecretConfiguration {
      * several nodes, which must be given the same key.
      */
     @Bean
-    MasterKey masterKey(@Value("${agent.secrets.master-key:}") String base64,
-                        @Value("${agent.secrets.master-key-file:}") String file,
-                        DataDirectory dataDirectory, HikariDataSource dataSource) {
+    MasterKey masterKey(MasterKeySettings settings, DataDirectory dataDirectory, HikariDataSource dataSource) {
+        String base64 = settings.masterKey();
+        String file = settings.masterKeyFile();
         Path keyFile = file.isBlank() ? dataDirectory.root().resolve("master.key") : Path.of(file);
         boolean embedded = dataSource.getJdbcUrl().startsWith("jdbc:h2:");
         return MasterKey.load(base64, keyFile, embedded && file.isBlank());

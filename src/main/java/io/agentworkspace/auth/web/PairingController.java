@@ -10,7 +10,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,6 +26,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.agentworkspace.auth.Pairings;
 import io.agentworkspace.auth.TokenPrincipal;
+import io.agentworkspace.infrastructure.InstallationSettings;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.web.ClientAddresses;
 import io.agentworkspace.infrastructure.web.ProblemTypes;
@@ -66,9 +66,9 @@ class PairingController {
     private final String publicUrl;
     private final ClientAddresses clients;
 
-    PairingController(Pairings pairings, @Value("${agent.public-url:}") String publicUrl, ClientAddresses clients) {
+    PairingController(Pairings pairings, InstallationSettings installation, ClientAddresses clients) {
         this.pairings = pairings;
-        this.publicUrl = publicUrl;
+        this.publicUrl = installation.publicUrl();
         this.clients = clients;
     }
 

@@ -8,8 +8,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+
+import io.agentworkspace.infrastructure.InstallationSettings;
 
 /**
  * The directory that holds everything the node keeps on local disk: workspaces, snapshots, the embedded database,
@@ -19,13 +21,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class DataDirectory {
 
-    static final String DEFAULT = "./data";
     /** Owner-only: for directories the service creates under the data directory. */
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
 
-    DataDirectory(@Value("${agent.data-dir:" + DEFAULT + "}") String configured) {
+    @Autowired
+    DataDirectory(InstallationSettings installation) {
+        this(installation.dataDir().toString());
+    }
+
+    DataDirectory(String configured) {
         this.root = resolve(configured);
         try {
             Files.createDirectories(root);
