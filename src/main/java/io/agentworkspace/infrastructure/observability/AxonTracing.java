@@ -15,6 +15,7 @@ import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.ExecutionResult;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Bean;
@@ -65,7 +66,7 @@ class AxonTracing {
             // Axon publishes the events when the unit of work commits, after the handler returned: the span lasts
             // until then and is found there through the unit of work
             unitOfWork.resources().put(SPAN, span);
-            unitOfWork.onRollback(rolledBack -> span.error(rolledBack.getExecutionResult().getExceptionResult()));
+            unitOfWork.onRollback(rolledBack -> markRolledBack(span, rolledBack));
             unitOfWork.onCleanup(done -> span.end());
             try (Tracer.SpanInScope scope = traces.scope(span)) {
                 return chain.proceed();
@@ -91,7 +92,7 @@ class AxonTracing {
                 String traceparent = traces.traceparent(span);
                 if (CurrentUnitOfWork.isStarted()) {
                     UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
-                    unitOfWork.onRollback(rolledBack -> span.error(rolledBack.getExecutionResult().getExceptionResult()));
+                    unitOfWork.onRollback(rolledBack -> markRolledBack(span, rolledBack));
                     unitOfWork.onCleanup(done -> span.end());
                 } else {
                     span.end();
@@ -127,6 +128,24 @@ class AxonTracing {
             } finally {
                 span.end();
             }
+        }
+    }
+
+    /**
+     * Marks the span of a unit of work that rolled back. A rollback handler must never throw: Axon would skip the
+     * handlers after it (the transaction's own rollback, the unit of work's timeout), and a unit of work rolled back
+     * by a failure has no execution result (the failure is not recorded there).
+     */
+    static void markRolledBack(Span span, UnitOfWork<?> unitOfWork) {
+        try {
+            ExecutionResult result = unitOfWork.getExecutionResult();
+            if (result != null && result.isExceptionResult()) {
+                span.error(result.getExceptionResult());
+            } else {
+                span.tag("error", "rolled back");
+            }
+        } catch (RuntimeException ignored) {
+            // the span is only a record; the rollback goes on
         }
     }
 
