@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.console.NodeClients;
@@ -25,6 +26,8 @@ import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.Scripts;
 import io.agentworkspace.support.TestServices;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Zero-downtime deploys for real: two instance slots of the packaged service on MariaDB + Redis behind a real
@@ -57,7 +60,11 @@ class DeployDrainIT {
             String release1 = rig.liveRelease();
             assertThat(rig.liveSlot()).isEqualTo("a");
 
-            WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer().baseUrl(rig.proxyUrl())
+            // a pooled connection is dropped after 20 s idle, before nginx's keepalive_timeout (75 s) closes it: a
+            // request on a connection the server is closing that moment would get no answer
+            WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                            HttpClient.create(ConnectionProvider.builder("deploy-drain").maxIdleTime(Duration.ofSeconds(20))
+                                    .build()))).baseUrl(rig.proxyUrl())
                     .responseTimeout(Duration.ofSeconds(30)).build(), rig.adminToken());
             Path origin = GitRepositories.withCommits(app.resolve("origin"), 1).path();
             String longRuns = ProjectWorkspaces.registerAndClone(http, origin);
