@@ -50,10 +50,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# the drill's JVMs: the restored database and directory, the drill profile, the installation's master key
+# the drill's JVMs: the restored database and directory, the drill profile, the installation's master key; no error
+# reports to the installation's Sentry (an environment variable would win over application-drill.yml)
 drill_java() {
   # shellcheck disable=SC2086
-  AGENT_DB_NAME="$drill_db" AGENT_DATA_DIR="$drill_dir" exec "$(java_bin)" ${AGENT_JAVA_OPTS:--Xmx1g} -jar "$jar" "$@"
+  AGENT_OBSERVABILITY_SENTRY_DSN="" AGENT_DB_NAME="$drill_db" AGENT_DATA_DIR="$drill_dir" exec "$(java_bin)" ${AGENT_JAVA_OPTS:--Xmx1g} -jar "$jar" "$@"
 }
 
 [ -f "$jar" ] || { check FAIL setup "no jar at $jar (AGENT_JAR)"; exit 1; }

@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.agentworkspace.infrastructure.observability.Traces;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -28,7 +30,9 @@ import io.agentworkspace.infrastructure.LifecyclePhases;
  *
  * <p>Everything here runs on one thread, the {@link ConsoleThread} the log writer appends on: ordering, the ring of
  * recent events, and the routing of each event to the subscriptions of its channel. A batch the writer committed is
- * routed right after its commit, on the same thread.
+ * routed right after its commit, on the same thread. Routing an event that came with its publication's trace (from
+ * this node's writer or another node's announcement; not one read back from the log) to the subscriptions of this
+ * node is a span of that trace ({@code console deliver}).
  */
 @Component
 class ConsoleDispatcher implements SmartLifecycle {
@@ -39,6 +43,7 @@ class ConsoleDispatcher implements SmartLifecycle {
     private final ConsoleLogReader reader;
     private final ConsoleFanout fanout;
     private final ConsoleSettings settings;
+    private final Traces traces;
     private final ConsoleThread consoleThread;
     private final Scheduler thread;
     private final ConsoleEvent[] ring;
@@ -54,7 +59,8 @@ class ConsoleDispatcher implements SmartLifecycle {
     private volatile boolean started;
 
     ConsoleDispatcher(ConsoleLogReader reader, ConsoleFanout fanout, ConsoleSettings settings,
-                      ConsoleThread consoleThread) {
+                      ConsoleThread consoleThread, Traces traces) {
+        this.traces = traces;
         this.consoleThread = consoleThread;
         this.thread = consoleThread.scheduler();
         this.reader = reader;
@@ -137,6 +143,27 @@ class ConsoleDispatcher implements SmartLifecycle {
      * the other (in id order): its connection then writes them in one go and flushes once.
      */
     private void route(List<ConsoleEvent> events) {
+        if (!traces.enabled()) {
+            routeToTaps(events);
+            return;
+        }
+        List<Span> deliveries = new ArrayList<>(events.size());
+        for (ConsoleEvent event : events) {
+            List<Tap> subscribed = taps.get(event.channel());
+            if (event.traceparent() != null && subscribed != null) {
+                deliveries.add(traces.continuing(event.traceparent(), "console deliver", Span.Kind.CONSUMER)
+                        .tag("agent.console.channel", event.channel())
+                        .tag("agent.console.subscribers", Integer.toString(subscribed.size())));
+            }
+        }
+        try {
+            routeToTaps(events);
+        } finally {
+            deliveries.forEach(Span::end);
+        }
+    }
+
+    private void routeToTaps(List<ConsoleEvent> events) {
         if (events.size() == 1) {
             ConsoleEvent event = events.get(0);
             List<Tap> subscribed = taps.get(event.channel());

@@ -26,12 +26,21 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     private final long publishedMicros;
     @Nullable
     private final String excludedSocketId;
+    @Nullable
+    private final String traceparent;
     private volatile byte[] pusherFrame;
     private volatile byte[] webSocketFrame;
     private volatile byte[] sseFrame;
 
     public ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
                         @Nullable String excludedSocketId) {
+        this(id, channel, event, data, dataIsJson, publishedMicros, excludedSocketId, null);
+    }
+
+    /** @param traceparent the publication's span, while the event travels live (never stored in the log) */
+    ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
+                 @Nullable String excludedSocketId, @Nullable String traceparent) {
+        this.traceparent = traceparent;
         this.id = id;
         this.channel = channel;
         this.event = event;
@@ -43,6 +52,11 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
 
     public long id() {
         return id;
+    }
+
+    @Nullable
+    String traceparent() {
+        return traceparent;
     }
 
     public String channel() {

@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.micrometer.tracing.Span;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Service;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.EventJson;
+import io.agentworkspace.infrastructure.observability.Traces;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -27,8 +29,10 @@ public class ConsoleEventService {
 
     private final ConsoleLogWriter writer;
     private final ConsoleSettings settings;
+    private final Traces traces;
 
-    ConsoleEventService(ConsoleLogWriter writer, ConsoleSettings settings) {
+    ConsoleEventService(ConsoleLogWriter writer, ConsoleSettings settings, Traces traces) {
+        this.traces = traces;
         this.writer = writer;
         this.settings = settings;
     }
@@ -87,8 +91,12 @@ public class ConsoleEventService {
         long nanos = System.nanoTime();
         for (Text text : texts) {
             check(text.channel(), text.event(), text.data());
+        }
+        for (Text text : texts) {
+            Span publish = publishSpan(text.channel(), text.event());
             pending.add(new PendingEvent(text.channel(), text.event(), text.data(), text.dataIsJson(), null,
-                    text.excludedSocketId(), micros, nanos, null, group, pending.size()));
+                    text.excludedSocketId(), micros, nanos, null, group, pending.size(), publish,
+                    traces.traceparent(publish)));
         }
         writer.submitAll(pending, group);
     }
@@ -113,8 +121,15 @@ public class ConsoleEventService {
     PendingEvent pending(@Nullable String origin, String channel, String event, String data, boolean dataIsJson,
                          @Nullable String excludedSocketId) {
         check(channel, event, data);
+        Span publish = publishSpan(channel, event);
         return new PendingEvent(channel, event, data, dataIsJson, origin, excludedSocketId,
-                ConsoleClock.nowMicros(), System.nanoTime(), Sinks.one());
+                ConsoleClock.nowMicros(), System.nanoTime(), Sinks.one(), publish, traces.traceparent(publish));
+    }
+
+    /** Under the current span (the run's stream, a bridge's handler, a request), from queueing to the insert. */
+    private Span publishSpan(String channel, String event) {
+        return traces.enabled() ? traces.child("console publish").tag("agent.console.channel", channel)
+                .tag("agent.console.event", event) : Span.NOOP;
     }
 
     private void check(String channel, String event, String data) {

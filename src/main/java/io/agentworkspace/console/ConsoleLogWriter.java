@@ -148,6 +148,7 @@ class ConsoleLogWriter implements SmartLifecycle {
     private void refuse(List<PendingEvent> failed, ConsoleUnavailable refused) {
         List<PendingEvent> sinks = new ArrayList<>();
         for (PendingEvent pending : failed) {
+            pending.publish().error(refused).end();
             if (pending.group() != null) {
                 pending.group().refused(refused);
             } else {
@@ -298,8 +299,10 @@ class ConsoleLogWriter implements SmartLifecycle {
                 insert.setLong(6, pending.publishedMicros());
                 insert.setString(7, pending.origin());
                 insert.addBatch();
+                pending.publish().end();
                 events.add(new ConsoleEvent(id, pending.channel(), pending.event(), pending.data(),
-                        pending.dataIsJson(), pending.publishedMicros(), pending.excludedSocketId()));
+                        pending.dataIsJson(), pending.publishedMicros(), pending.excludedSocketId(),
+                        pending.traceparent()));
                 long[] counts = perChannel.computeIfAbsent(pending.channel(), c -> new long[2]);
                 counts[0] = id;
                 counts[1]++;

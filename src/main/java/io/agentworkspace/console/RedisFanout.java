@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -24,10 +26,14 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    // built once, at startup: the mapper resolves (and locks) its deserializers here, never on a Lettuce event loop
-    private static final ObjectReader READER = JSON.readerFor(new TypeReference<List<Wire>>() { });
+    // built once, at startup: the mapper resolves (and locks) its deserializers here, never on a Lettuce event loop;
+    // fields a newer node adds are skipped, so nodes of two releases hear each other during a deploy
+    private static final ObjectReader READER = JSON.readerFor(new TypeReference<List<Wire>>() { })
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    record Wire(long i, String c, String e, String d, boolean j, long p, @Nullable String x) {
+    /** {@code t}: the publication's traceparent, so the deliveries of other nodes join its trace. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Wire(long i, String c, String e, String d, boolean j, long p, @Nullable String x, @Nullable String t) {
     }
 
     private final RedisDatabase redis;
@@ -38,7 +44,7 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
         this.redis = redis;
         this.topic = "agent-console:" + installationId;
         this.subscriber = redis.connectPubSub();
-        decode("[{\"i\":1,\"c\":\"c\",\"e\":\"e\",\"d\":\"{}\",\"j\":true,\"p\":1,\"x\":null}]");
+        decode("[{\"i\":1,\"c\":\"c\",\"e\":\"e\",\"d\":\"{}\",\"j\":true,\"p\":1,\"x\":null,\"t\":null}]");
     }
 
     @Override
@@ -46,7 +52,8 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
         String message;
         try {
             message = JSON.writeValueAsString(appended.stream().map(event -> new Wire(event.id(), event.channel(),
-                    event.event(), event.data(), event.dataIsJson(), event.publishedMicros(), event.excludedSocketId()))
+                    event.event(), event.data(), event.dataIsJson(), event.publishedMicros(), event.excludedSocketId(),
+                    event.traceparent()))
                     .toList());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -69,7 +76,7 @@ final class RedisFanout implements ConsoleFanout, DisposableBean {
             List<Wire> wires = READER.readValue(message);
             List<ConsoleEvent> events = new ArrayList<>(wires.size());
             for (Wire wire : wires) {
-                events.add(new ConsoleEvent(wire.i(), wire.c(), wire.e(), wire.d(), wire.j(), wire.p(), wire.x()));
+                events.add(new ConsoleEvent(wire.i(), wire.c(), wire.e(), wire.d(), wire.j(), wire.p(), wire.x(), wire.t()));
             }
             return events;
         } catch (IOException e) {

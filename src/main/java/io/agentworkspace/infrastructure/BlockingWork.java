@@ -2,6 +2,8 @@ package io.agentworkspace.infrastructure;
 
 import java.util.concurrent.Callable;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -15,18 +17,31 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class BlockingWork implements DisposableBean {
 
+    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
     private final Scheduler scheduler;
 
     BlockingWork(BlockingSettings settings) {
         this.scheduler = Schedulers.newBoundedElastic(settings.threads(), settings.queue(), "blocking-work", 60, true);
     }
 
+    /** Calls {@code call} on the pool, in the caller's trace (its span is the current one there too). */
     public <T> Mono<T> call(Callable<T> call) {
-        return Mono.fromCallable(call).subscribeOn(scheduler);
+        return Mono.deferContextual(context -> {
+            ContextSnapshot caller = SNAPSHOTS.captureAll(context);
+            return Mono.fromCallable(() -> {
+                try (ContextSnapshot.Scope scope = caller.setThreadLocals()) {
+                    return call.call();
+                }
+            });
+        }).subscribeOn(scheduler);
     }
 
     public Mono<Void> run(Runnable run) {
-        return Mono.<Void>fromRunnable(run).subscribeOn(scheduler);
+        return call(() -> {
+            run.run();
+            return null;
+        }).then();
     }
 
     public Scheduler scheduler() {

@@ -14,15 +14,22 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.LifecyclePhases;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.observability.Traces;
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.workspace.WorkspaceBusy;
 import io.agentworkspace.workspace.WorkspaceLease;
@@ -53,6 +60,8 @@ class RunDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final Timer claims;
     private final RunMetrics metrics;
+    private final EventStore eventStore;
+    private final Traces traces;
     private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
     private final QueueSlots slots;
     private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
@@ -63,7 +72,9 @@ class RunDispatcher implements SmartLifecycle {
 
     RunDispatcher(JdbcTemplate jdbc, Commands commands, WorkspaceLocks locks, RunWorker worker, RunRecovery recovery,
                   RunSettings settings, RunNode node, DispatchBell bell, QueueSlots slots, Clock clock,
-                  MeterRegistry meters, RunMetrics metrics) {
+                  MeterRegistry meters, RunMetrics metrics, EventStore eventStore, Traces traces) {
+        this.eventStore = eventStore;
+        this.traces = traces;
         this.jdbc = jdbc;
         this.commands = commands;
         this.locks = locks;
@@ -175,6 +186,34 @@ class RunDispatcher implements SmartLifecycle {
         if (lease == null) {
             return false;
         }
+        Span span = traces.continuing(queuedIn(run.runId()), "run dispatch", Span.Kind.CONSUMER)
+                .tag("agent.run", run.runId()).tag("agent.queue", queue);
+        try (Tracer.SpanInScope scope = traces.scope(span);
+             MDC.MDCCloseable logged = MDC.putCloseable("runId", run.runId())) {
+            boolean claimed = claim(queue, run, lease, began);
+            span.tag("agent.claimed", Boolean.toString(claimed));
+            return claimed;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** The trace the run was queued in: its first event names it. */
+    @Nullable
+    private String queuedIn(String runId) {
+        if (!traces.enabled()) {
+            return null;
+        }
+        try {
+            DomainEventStream events = eventStore.readEvents(runId);
+            return events.hasNext() && events.next().getMetaData().get(Traces.TRACEPARENT) instanceof String parent
+                    ? parent : null;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private boolean claim(String queue, Pending run, WorkspaceLease lease, long began) {
         boolean claimed;
         try {
             claimed = commands.<Boolean>sendAndWait(new BeginRun(run.runId(), run.attempt(), node.id(),
@@ -192,7 +231,12 @@ class RunDispatcher implements SmartLifecycle {
         activeProjects.add(run.projectId());
         claims.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         metrics.claimed(queue, Duration.between(run.queuedAt(), clock.instant()));
-        executors.get(queue).execute(() -> runToEnd(execution));
+        Span dispatch = traces.current();
+        executors.get(queue).execute(() -> {
+            try (Tracer.SpanInScope scope = traces.scope(dispatch)) {
+                runToEnd(execution);
+            }
+        });
         return true;
     }
 

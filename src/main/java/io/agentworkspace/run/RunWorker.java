@@ -13,15 +13,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.infrastructure.FailureReasons;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.axon.Commands;
+import io.agentworkspace.infrastructure.observability.ErrorReports;
+import io.agentworkspace.infrastructure.observability.Traces;
 import io.agentworkspace.run.FinishRun.Outcome;
 import io.agentworkspace.run.provider.AgentEvent;
 import io.agentworkspace.run.provider.AgentProvider;
@@ -58,10 +63,14 @@ class RunWorker {
     private final RagSearchTool search;
     private final RunNode node;
     private final Clock clock;
+    private final Traces traces;
+    private final ErrorReports errors;
 
     RunWorker(Commands commands, EventStore eventStore, RunProviders providers, SecretValues secrets,
               Workspaces workspaces, ConsoleEventService console, RunPrices prices, RunSettings settings,
-              RagSearchTool search, RunNode node, Clock clock) {
+              RagSearchTool search, RunNode node, Clock clock, Traces traces, ErrorReports errors) {
+        this.traces = traces;
+        this.errors = errors;
         this.commands = commands;
         this.eventStore = eventStore;
         this.providers = providers;
@@ -88,7 +97,23 @@ class RunWorker {
         String stopReason = "";
     }
 
+    /**
+     * Runs the attempt in a span of its own (under the dispatch that claimed it), with the run and project ids on
+     * every log line it writes.
+     */
     void execute(RunExecution execution, ScheduledExecutorService timers) {
+        Span span = traces.child("run attempt").tag("agent.run", execution.runId)
+                .tag("agent.project", execution.projectId).tag("agent.attempt", Integer.toString(execution.attempt));
+        try (Tracer.SpanInScope scope = traces.scope(span);
+             MDC.MDCCloseable run = MDC.putCloseable("runId", execution.runId);
+             MDC.MDCCloseable project = MDC.putCloseable("projectId", execution.projectId)) {
+            attempt(execution, timers);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void attempt(RunExecution execution, ScheduledExecutorService timers) {
         long started = System.nanoTime();
         Tally tally = new Tally();
         RunQueued spec;
@@ -105,6 +130,7 @@ class RunWorker {
         Outcome outcome;
         String reason;
         WorkspaceTools tools = null;
+        Span stream = null;
         try {
             AgentProvider provider = providers.get(spec.provider());
             if (provider == null || !providers.isEnabled(spec.provider())) {
@@ -126,10 +152,18 @@ class RunWorker {
             watches.add(timers.schedule(() -> execution.stop(RunExecution.Stop.TIMED_OUT),
                     spec.limits().timeoutSeconds(), TimeUnit.SECONDS));
             watches.add(timers.scheduleWithFixedDelay(() -> checkLease(execution), 5, 5, TimeUnit.SECONDS));
+            stream = traces.child("provider stream " + spec.provider()).tag("agent.provider", spec.provider())
+                    .tag("agent.model", spec.model());
+            Span parent = stream;
             AgentRequest request = new AgentRequest(execution.runId, workspace.toRealPath(), spec.model(), spec.prompt(),
-                    key, spec.limits().maxTokens(), new RunTools(tools, search, spec.projectId(), limits.maxResultChars()));
+                    key, spec.limits().maxTokens(), new TracedTools(
+                            new RunTools(tools, search, spec.projectId(), limits.maxResultChars()), traces, parent));
             Path root = workspace.toRealPath();
-            execution.follow(provider.run(request), event -> onEvent(event, spec, execution, tally, output, root));
+            execution.follow(provider.run(request), event -> {
+                try (Tracer.SpanInScope scope = traces.scope(parent)) {
+                    onEvent(event, spec, execution, tally, output, root);
+                }
+            });
             execution.awaitEnd();
             RunExecution.Stop stop = execution.stopped();
             if (stop != null) {
@@ -143,6 +177,9 @@ class RunWorker {
             outcome = Outcome.FAILED;
             reason = failure.getMessage();
         } catch (ProviderFailure failure) {
+            if (stream != null) {
+                stream.error(failure);
+            }
             RunExecution.Stop stop = execution.stopped();
             outcome = stop != null ? outcomeOf(stop) : Outcome.FAILED;
             reason = stop != null ? reasonOf(stop, spec, tally)
@@ -157,6 +194,9 @@ class RunWorker {
             reason = "internal error (" + unexpected.getClass().getSimpleName() + "); see the server log";
         } finally {
             watches.forEach(watch -> watch.cancel(false));
+            if (stream != null) {
+                stream.end();
+            }
         }
         output.flush();
         if (tools != null) {
@@ -253,6 +293,9 @@ class RunWorker {
     }
 
     private void finish(RunExecution execution, Outcome outcome, RunSummary summary) {
+        if (outcome == Outcome.FAILED) {
+            errors.runFailed(execution.runId, execution.projectId, execution.attempt, execution.queue, summary.reason());
+        }
         try {
             if (!commands.<Boolean>sendAndWait(new FinishRun(execution.runId, execution.attempt, outcome, summary,
                     clock.instant()))) {

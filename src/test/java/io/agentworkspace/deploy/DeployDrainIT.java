@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.console.NodeClients;
@@ -25,11 +26,13 @@ import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.Scripts;
 import io.agentworkspace.support.TestServices;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Zero-downtime deploys for real: two instance slots of the packaged service on MariaDB + Redis behind a real
  * nginx, switched by deploy/release.sh. While a client sends 100 requests/s (reads and run submissions) and two
- * 45 s runs stream to pusher-js and eventsource subscribers, a new release goes live: no request fails, both runs
+ * 60 s runs stream to pusher-js and eventsource subscribers, a new release goes live: no request fails, both runs
  * started before the deploy succeed (the one whose policy is fail finishes on the draining instance; the one whose
  * policy is requeue outlives the drain's grace, is handed back with a "deploy drain" event and succeeds on the new
  * instance), and every subscriber gets every console event of both runs exactly once, in order. Then a release that
@@ -40,11 +43,11 @@ class DeployDrainIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * 45 s of output, a line every 3 s: long enough to be running when the old instance drains however long this
+     * 60 s of output, a line every 3 s: long enough to be running when the old instance drains however long this
      * machine takes to get the subscribers connected (the drain comes a few seconds after the gate opens).
      */
-    private static final String RUN_SCRIPT = "say run starts\n" + java.util.stream.IntStream.rangeClosed(1, 15)
-            .mapToObj(step -> "sleep 3000\nsay step " + step + " of 15").collect(java.util.stream.Collectors.joining("\n"))
+    private static final String RUN_SCRIPT = "say run starts\n" + java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(step -> "sleep 3000\nsay step " + step + " of 20").collect(java.util.stream.Collectors.joining("\n"))
             + "\nsay run ends";
 
     @Test
@@ -57,7 +60,11 @@ class DeployDrainIT {
             String release1 = rig.liveRelease();
             assertThat(rig.liveSlot()).isEqualTo("a");
 
-            WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer().baseUrl(rig.proxyUrl())
+            // a pooled connection is dropped after 20 s idle, before nginx's keepalive_timeout (75 s) closes it: a
+            // request on a connection the server is closing that moment would get no answer
+            WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                            HttpClient.create(ConnectionProvider.builder("deploy-drain").maxIdleTime(Duration.ofSeconds(20))
+                                    .build()))).baseUrl(rig.proxyUrl())
                     .responseTimeout(Duration.ofSeconds(30)).build(), rig.adminToken());
             Path origin = GitRepositories.withCommits(app.resolve("origin"), 1).path();
             String longRuns = ProjectWorkspaces.registerAndClone(http, origin);
@@ -179,6 +186,12 @@ class DeployDrainIT {
                             figures.slowestMillis());
                 }
                 System.out.printf("requests not sent because 5000 still waited for an answer: %d%n", load.skipped());
+                System.out.printf("requests sent again because their reused connection closed before any answer: %d%n",
+                        load.resent());
+                // a resent submission is applied once: every accepted submission is one run, no more
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                        get(http, "/api/runs?project=" + submissions + "&limit=1").path("total").asLong())
+                        .as("runs of the submissions project").isEqualTo(load.submitted()));
                 assertThat(load.failures()).as("failed requests").isEmpty();
                 assertThat(load.skipped()).as("requests not sent because too many waited").isZero();
                 // the client is paced at 100/s; while a new JVM starts on this shared 2-vCPU machine the pacer itself

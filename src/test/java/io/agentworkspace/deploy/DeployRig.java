@@ -38,6 +38,7 @@ public final class DeployRig implements AutoCloseable {
     private final NginxProcess nginx;
     private final Map<String, Integer> slotPorts = new HashMap<>();
     private final Map<String, Integer> managementPorts = new HashMap<>();
+    private final List<Scripts.Started> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param slotJavaOptions JVM options of each slot (tests start with C1 only; benchmarks pass production ones)
@@ -103,13 +104,15 @@ public final class DeployRig implements AutoCloseable {
      * A release whose slot start command returns only once {@code gate} exists: the new instance starts at once,
      * but release.sh goes on to its readiness check and the switch only when the test opens the gate.
      */
-    public java.util.concurrent.CompletableFuture<Scripts.Result> releaseHeldAt(Path jar, Path gate) {
+    public java.util.concurrent.CompletableFuture<Scripts.Result> releaseHeldAt(Path jar, Path gate) throws IOException {
         Map<String, String> env = deployEnvironment();
         env.put("AGENT_SLOT_START", SLOTCTL + " start {slot} && while [ ! -e " + gate + " ]; do sleep 0.1; done");
+        Scripts.Started release = Scripts.start(List.of("deploy/release.sh", jar.toString()), env);
+        held.add(release);
         java.util.concurrent.CompletableFuture<Scripts.Result> result = new java.util.concurrent.CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                result.complete(Scripts.run(List.of("deploy/release.sh", jar.toString()), env, Duration.ofMinutes(15)));
+                result.complete(release.await(Duration.ofMinutes(15)));
             } catch (Exception e) {
                 result.completeExceptionally(e);
             }
@@ -206,6 +209,10 @@ public final class DeployRig implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // a test that failed before opening the gate leaves its release waiting for it
+        for (Scripts.Started release : held) {
+            release.close();
+        }
         for (String slot : List.of("a", "b")) {
             Path pidFile = app.resolve("run/slot-" + slot + ".pid");
             if (Files.exists(pidFile)) {

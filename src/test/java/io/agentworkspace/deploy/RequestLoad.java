@@ -1,5 +1,6 @@
 package io.agentworkspace.deploy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * runs, queues) and, every {@code submitEvery}-th request, a run submission. Requests are due on a fixed schedule
  * (request i at t0 + i/rate, never sleep-after-send). Every answer that is not 2xx and every request that got no
  * answer is a failure, kept with what happened; counts are per phase ({@link #phase}).
+ *
+ * <p>Like a browser, the client sends a request once more when the connection it reused was closed before a single
+ * byte of the answer came: HTTP/1.1 keep-alive has that race whenever a server closes an idle connection (nginx's
+ * graceful reload closes its idle client connections at the switch), and the closing side never read the request
+ * (RFC 9112, 9.3.1). Such resends are counted ({@link #resent}); the caller checks they applied nothing twice.
  */
 public final class RequestLoad implements AutoCloseable {
 
@@ -60,6 +67,8 @@ public final class RequestLoad implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong counter = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
 
     public RequestLoad(String base, String token, String submitProject, int submitEvery) {
         this.base = base;
@@ -96,6 +105,16 @@ public final class RequestLoad implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /** Requests sent once more because the reused connection closed before any byte of their answer came. */
+    public long resent() {
+        return resent.get();
+    }
+
+    /** Run submissions the service accepted (2xx). */
+    public long submitted() {
+        return submitted.get();
+    }
+
     /** Requests not sent because 5000 were still waiting for an answer (50 s at 100/s: the service is gone). */
     public long skipped() {
         return skipped.get();
@@ -126,18 +145,39 @@ public final class RequestLoad implements AutoCloseable {
         inFlight.incrementAndGet();
         sent.computeIfAbsent(current, p -> new AtomicLong()).incrementAndGet();
         long due = System.nanoTime();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            inFlight.decrementAndGet();
-            slowest.computeIfAbsent(current, p -> new AtomicLong())
-                    .accumulateAndGet((System.nanoTime() - due) / 1_000_000, Math::max);
-            if (failure != null) {
-                failures.add(new Failure(current, what, failure.toString(), System.currentTimeMillis()));
-            } else if (response.statusCode() / 100 != 2) {
-                failures.add(new Failure(current, what, "HTTP " + response.statusCode(), System.currentTimeMillis()));
-            } else {
-                ok.computeIfAbsent(current, p -> new AtomicLong()).incrementAndGet();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .exceptionallyCompose(failure -> {
+                    if (!closedBeforeAnswer(failure)) {
+                        return CompletableFuture.failedFuture(failure);
+                    }
+                    resent.incrementAndGet();
+                    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                })
+                .whenComplete((response, failure) -> {
+                    inFlight.decrementAndGet();
+                    slowest.computeIfAbsent(current, p -> new AtomicLong())
+                            .accumulateAndGet((System.nanoTime() - due) / 1_000_000, Math::max);
+                    if (failure != null) {
+                        failures.add(new Failure(current, what, failure.toString(), System.currentTimeMillis()));
+                    } else if (response.statusCode() / 100 != 2) {
+                        failures.add(new Failure(current, what, "HTTP " + response.statusCode(), System.currentTimeMillis()));
+                    } else {
+                        ok.computeIfAbsent(current, p -> new AtomicLong()).incrementAndGet();
+                        if (request.method().equals("POST")) {
+                            submitted.incrementAndGet();
+                        }
+                    }
+                });
+    }
+
+    /** The JDK client's words for a connection that closed before the first byte of the answer. */
+    private static boolean closedBeforeAnswer(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("received no bytes")) {
+                return true;
             }
-        });
+        }
+        return false;
     }
 
     /** Stops sending and waits (bounded) for the answers still due. */

@@ -41,6 +41,9 @@ public final class NoBlockingOnEventLoops implements LauncherSessionListener, Af
                 // the AWS SDK's Netty client closes its connection pools on Netty's global executor when the
                 // application (a test context) shuts down: a wait for closing channels, never on a request path
                 .allowBlockingCallsInside("io.netty.channel.pool.SimpleChannelPool", "close")
+                // a span ended on an event loop is queued for export behind a lock held for a few instructions (the
+                // export itself runs on the processor's own thread)
+                .allowBlockingCallsInside("io.opentelemetry.sdk.trace.export.BatchSpanProcessor$Worker", "addSpan")
                 .blockingMethodCallback(method -> {
                     StringBuilder where = new StringBuilder(method + " on " + Thread.currentThread().getName());
                     java.util.Arrays.stream(Thread.currentThread().getStackTrace()).skip(2).limit(60)

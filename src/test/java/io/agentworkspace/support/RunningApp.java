@@ -39,6 +39,11 @@ public final class RunningApp implements AutoCloseable {
         properties.put("agent.data-dir", dataDir.toString());
         properties.put("agent.secrets.master-key", MySqlProfile.TEST_MASTER_KEY);
         properties.putAll(extra);
+        if (extra.containsKey("logging.file.name")) {
+            // logging is the JVM's: once another context of this JVM set it up (a cached one of an earlier test class),
+            // Spring Boot keeps it as it is and this app's log file would never be written; clean up so it starts anew
+            org.springframework.boot.logging.LoggingSystem.get(RunningApp.class.getClassLoader()).cleanUp();
+        }
         // as command-line arguments: they must win over the profile's own settings
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);

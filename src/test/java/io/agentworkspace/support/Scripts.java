@@ -26,18 +26,36 @@ public final class Scripts {
 
     public static Result run(List<String> command, Map<String, String> env, Duration timeout) throws IOException,
             InterruptedException {
+        return start(command, env).await(timeout);
+    }
+
+    /** Starts {@code command}; {@link Started#await} waits for its result, {@link Started#close} ends it early. */
+    public static Started start(List<String> command, Map<String, String> env) throws IOException {
         Path log = Files.createTempFile("script-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        return new Started(command, builder.start(), log);
+    }
+
+    /** A script that runs. */
+    public record Started(List<String> command, Process process, Path log) implements AutoCloseable {
+
+        public Result await(Duration timeout) throws IOException, InterruptedException {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                close();
+                throw new IllegalStateException(command + " did not end within " + timeout + ":\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        }
+
+        /** Ends the script and whatever it started, if it still runs. */
+        @Override
+        public void close() throws InterruptedException {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new IllegalStateException(command + " did not end within " + timeout + ":\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
         }
-        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     /** The connection to the test MariaDB as the deploy scripts read it (AGENT_DB_*). */

@@ -252,6 +252,8 @@ public class ApiContract {
                         .description("the request fields at fault (validation problems)"))
                 .addProperty("requiredAbility", new StringSchema().description("403: the ability the token lacks"))
                 .addProperty("errorId", new StringSchema().description("500: quote it when reporting"))
+                .addProperty("traceId", new StringSchema().pattern("^[0-9a-f]{32}$")
+                        .description("the trace of the request (W3C trace id): its spans and log lines"))
                 .additionalProperties(true)
                 .required(List.of("type", "title", "status"));
     }

@@ -10,6 +10,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.observability.RequestTraces;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,8 +23,11 @@ class ProblemJsonErrorHandler implements WebExceptionHandler {
 
     private final ProblemWriter writer;
 
-    ProblemJsonErrorHandler(ProblemWriter writer) {
+    private final RequestTraces traces;
+
+    ProblemJsonErrorHandler(ProblemWriter writer, RequestTraces traces) {
         this.writer = writer;
+        this.traces = traces;
     }
 
     @Override
@@ -37,7 +41,7 @@ class ProblemJsonErrorHandler implements WebExceptionHandler {
         }
         HttpHeaders headers = failure instanceof ResponseStatusException statusException
                 ? statusException.getHeaders() : null;
-        return writer.write(exchange, problemFor(failure), headers);
+        return writer.write(exchange, traces.inTraceOf(exchange, () -> problemFor(failure)), headers);
     }
 
     private static ProblemDetail problemFor(Throwable failure) {

@@ -20,6 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.observability.RequestTraces;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
 
@@ -29,6 +30,12 @@ import reactor.netty.channel.AbortedException;
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private final RequestTraces traces;
+
+    ProblemResponses(RequestTraces traces) {
+        this.traces = traces;
+    }
 
     @ExceptionHandler(RejectedCommand.class)
     Mono<ResponseEntity<ProblemDetail>> rejected(RejectedCommand rejection) {
@@ -53,8 +60,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception failure) {
-        return Mono.just(Problems.response(Problems.internalError(failure), null));
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception failure, ServerWebExchange exchange) {
+        // logged and reported in the request's trace
+        return Mono.just(Problems.response(traces.inTraceOf(exchange, () -> Problems.internalError(failure)), null));
     }
 
     @Override

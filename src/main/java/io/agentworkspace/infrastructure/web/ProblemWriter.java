@@ -11,6 +11,7 @@ import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.agentworkspace.infrastructure.observability.RequestTraces;
 import reactor.core.publisher.Mono;
 
 /** Writes a problem straight to a response, for code that runs outside the controllers (filters, handlers). */
@@ -27,6 +28,10 @@ public class ProblemWriter {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();
+        }
+        // written outside the filter chain too (WebExceptionHandler): name the trace here as TraceIdOnProblems does
+        if (problem.getProperties() == null || !problem.getProperties().containsKey("traceId")) {
+            RequestTraces.traceIdOf(exchange).ifPresent(traceId -> problem.setProperty("traceId", traceId));
         }
         if (problem.getInstance() == null) {
             problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));

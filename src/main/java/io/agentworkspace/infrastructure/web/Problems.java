@@ -16,10 +16,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.observability.ErrorReports;
+import io.agentworkspace.infrastructure.observability.Traces;
 
 /**
  * Builds the RFC 9457 problem bodies every error response carries. Problem types are stable slugs under
- * {@code /problems/}, listed in docs/errors.md; details never carry stack traces, SQL or secrets.
+ * {@code /problems/}, listed in docs/errors.md; details never carry stack traces, SQL or secrets. Every problem
+ * answered within a trace names it ({@code traceId}), so an operator finds the request's spans and log lines.
  */
 public final class Problems {
 
@@ -33,6 +36,10 @@ public final class Problems {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("/problems/" + slug));
         problem.setTitle(titleOf(status));
+        String traceId = Traces.currentTraceId();
+        if (traceId != null) {
+            problem.setProperty("traceId", traceId);
+        }
         return problem;
     }
 
@@ -61,6 +68,7 @@ public final class Problems {
     public static ProblemDetail internalError(Throwable failure) {
         String errorId = UUID.randomUUID().toString();
         log.error("internal error {}", errorId, failure);
+        ErrorReports.unhandled(failure, errorId);
         ProblemDetail problem = of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "The server failed to handle the request. Quote error id " + errorId + " when reporting it.");
         problem.setProperty("errorId", errorId);

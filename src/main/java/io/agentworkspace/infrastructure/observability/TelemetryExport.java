@@ -1,0 +1,23 @@
+package io.agentworkspace.infrastructure.observability;
+
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class TelemetryExport {
+
+    /** Every span exporter Spring Boot configures (OTLP once an endpoint is set) reports its failures. */
+    @Bean
+    static BeanPostProcessor countedSpanExports(ObjectProvider<ExportFailures> failures) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                return bean instanceof SpanExporter exporter && !(bean instanceof CountingSpanExporter)
+                        ? new CountingSpanExporter(exporter, failures) : bean;
+            }
+        };
+    }
+}
