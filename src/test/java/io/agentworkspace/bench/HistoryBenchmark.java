@@ -29,17 +29,29 @@ import io.agentworkspace.support.TestServices;
  * - Kafka export: a restart with the export on, from position 0 until its token reaches the head (events/s).
  * Each figure comes with host CPU busy %, the application's and MariaDB's CPU time, and this driver's.
  *
- * Run: deploy/dev/bench.sh HistoryBenchmark [events] [runs]  (needs target/agent-workspace-*.jar: ./mvnw package -DskipTests)
+ * Run: deploy/dev/bench.sh HistoryBenchmark [events] [runs] [phases] [projections to rebuild]  (needs target/agent-workspace-*.jar: ./mvnw package -DskipTests)
  */
 public final class HistoryBenchmark {
 
     /** The application as production runs it: C2 compiler, G1, a fixed heap. */
-    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    private static final List<String> JVM = jvm();
+
+    /** Plus AGENT_BENCH_APP_JVM, e.g. a flight recording to profile the application under the benchmark. */
+    private static List<String> jvm() {
+        List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+        String extra = System.getenv("AGENT_BENCH_APP_JVM");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return List.copyOf(options);
+    }
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<String> phases = List.of((args.length > 2 ? args[2] : "chain,replay,rebuild,export").split(","));
+        // the projections to rebuild; only api-tokens has rows in this history, the others read it all and write nothing
+        List<String> rebuilt = List.of((args.length > 3 ? args[3] : "api-tokens").split(","));
         String database = TestServices.createDatabase();
         Path dir = Files.createTempDirectory("history-bench");
         Long mariaDb = pidOf(Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid"));
@@ -92,37 +104,49 @@ public final class HistoryBenchmark {
                     meter.report("replay over HTTP, NDJSON", replayed, replayRates, firstReplay);
                 }
 
-                List<Double> rebuildRates = new ArrayList<>();
-                Meter.Mark firstRebuild = null;
-                long rebuilt = 0;
-                for (int run = 0; run < runs && phases.contains("rebuild"); run++) {
-                    Meter.Mark mark = meter.mark();
-                    rebuilt = rebuild(app.baseUrl(), token);
-                    rebuildRates.add(mark.rate(rebuilt));
-                    firstRebuild = firstRebuild == null ? mark : firstRebuild;
-                }
-                if (phases.contains("rebuild")) {
-                    meter.report("rebuild api-tokens (shadow build + switch)", rebuilt, rebuildRates, firstRebuild);
+                for (String projection : phases.contains("rebuild") ? rebuilt : List.<String>of()) {
+                    List<Double> rebuildRates = new ArrayList<>();
+                    Meter.Mark firstRebuild = null;
+                    long processed = 0;
+                    for (int run = 0; run < runs; run++) {
+                        Meter.Mark mark = meter.mark();
+                        processed = rebuild(app.baseUrl(), token, projection);
+                        rebuildRates.add(mark.rate(processed));
+                        firstRebuild = firstRebuild == null ? mark : firstRebuild;
+                    }
+                    meter.report("rebuild " + projection + " (shadow build + switch)", processed, rebuildRates, firstRebuild);
                 }
             }
             if (phases.contains("export")) {
                 properties.put("agent.kafka.export.enabled", "true");
-                properties.put("agent.kafka.export.topic", "history-bench-" + database);
-                try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
-                    // the export starts with the application: measured from the first position seen once it is up
-                    Meter meter = new Meter(app.pid(), mariaDb);
-                    Meter.Mark mark = meter.mark();
-                    long firstNanos = System.nanoTime();
-                    long first = exportedPosition(app.baseUrl());
-                    long position = first;
-                    while (position < head) {
-                        Thread.sleep(200);
-                        position = exportedPosition(app.baseUrl());
+                List<Double> exportRates = new ArrayList<>();
+                long exported = 0;
+                for (int run = 0; run < runs; run++) {
+                    // each run from position 0, into a topic of its own
+                    store.jdbc().update("DELETE FROM TokenEntry WHERE processorName = 'kafka-export'");
+                    properties.put("agent.kafka.export.topic", "history-bench-" + database + "-" + run);
+                    try (AppProcess app = AppProcess.start(JVM, dir.resolve("data"), "mysql,kafka", properties, Duration.ofMinutes(3))) {
+                        // the export starts with the application: measured from the first position seen once it is up
+                        Meter runMeter = new Meter(app.pid(), mariaDb);
+                        Meter.Mark mark = runMeter.mark();
+                        long firstNanos = System.nanoTime();
+                        long first = exportedPosition(app.baseUrl());
+                        long position = first;
+                        while (position < head) {
+                            Thread.sleep(200);
+                            position = exportedPosition(app.baseUrl());
+                        }
+                        exportRates.add((position - first) / ((System.nanoTime() - firstNanos) / 1e9));
+                        exported = position - first;
+                        if (run == runs - 1) {
+                            runMeter.report("Kafka export (acks=all, 500/batch; last run from position " + first + ")",
+                                    exported, exportRates.subList(exportRates.size() - 1, exportRates.size()), mark);
+                        }
                     }
-                    double rate = (position - first) / ((System.nanoTime() - firstNanos) / 1e9);
-                    meter.report("Kafka export (acks=all, 500/batch; from position " + first + ")", position - first,
-                            List.of(rate), mark);
                 }
+                double[] sorted = exportRates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                System.out.printf("| Kafka export, %d runs | %d | %.0f | %.0f–%.0f | (CPU: the last run, above) | |%n", runs,
+                        exported, sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
             }
         } finally {
             TestServices.execute("DROP DATABASE " + database);
@@ -176,8 +200,8 @@ public final class HistoryBenchmark {
         return lines;
     }
 
-    private static long rebuild(String baseUrl, String token) throws Exception {
-        HttpURLConnection start = open(baseUrl + "/api/projections/api-tokens/rebuild", token);
+    private static long rebuild(String baseUrl, String token, String projection) throws Exception {
+        HttpURLConnection start = open(baseUrl + "/api/projections/" + projection + "/rebuild", token);
         start.setRequestMethod("POST");
         if (start.getResponseCode() != 202) {
             throw new IllegalStateException("rebuild refused: " + start.getResponseCode());
@@ -185,7 +209,7 @@ public final class HistoryBenchmark {
         start.getInputStream().readAllBytes();
         while (true) {
             Thread.sleep(500);
-            HttpURLConnection poll = open(baseUrl + "/api/projections/api-tokens", token);
+            HttpURLConnection poll = open(baseUrl + "/api/projections/" + projection, token);
             String view = new String(poll.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).get("rebuild");
             String state = node.get("state").asText();
