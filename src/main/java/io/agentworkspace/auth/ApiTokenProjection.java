@@ -3,11 +3,11 @@ package io.agentworkspace.auth;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 /** Builds {@code api_tokens}: what authentication looks tokens up in. */
 @Component
@@ -16,15 +16,15 @@ class ApiTokenProjection {
 
     static final String PROCESSOR = "api-tokens";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    ApiTokenProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    ApiTokenProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(ApiTokenIssued event) {
-        jdbc.update("""
+        writer.update("""
                 INSERT INTO %s (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""".formatted(table()),
                 event.tokenId(), event.name(), String.join(" ", event.abilities()), event.preset(),
@@ -33,13 +33,13 @@ class ApiTokenProjection {
 
     @EventHandler
     void on(ApiTokenRevoked event) {
-        jdbc.update("UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
+        writer.update("UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
                 UtcColumns.column(event.revokedAt()), event.reason(), event.tokenId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM " + table());
+        writer.update("DELETE FROM " + table());
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -3,11 +3,11 @@ package io.agentworkspace.auth;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 /** Builds {@code pairings}: every pairing code, where it stands, and the device it paired. */
 @Component
@@ -16,15 +16,15 @@ class PairingProjection {
 
     static final String PROCESSOR = "pairings";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    PairingProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    PairingProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(PairingCodeIssued event) {
-        jdbc.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
+        writer.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
                 event.pairingId(), event.codeHmac(), event.label(), UtcColumns.column(event.expiresAt()), UtcColumns.column(event.issuedAt()),
                 event.issuedBy());
@@ -32,18 +32,18 @@ class PairingProjection {
 
     @EventHandler
     void on(DevicePaired event) {
-        jdbc.update("UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
+        writer.update("UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
                 event.deviceName(), event.tokenId(), UtcColumns.column(event.pairedAt()), event.pairingId());
     }
 
     @EventHandler
     void on(PairingRevoked event) {
-        jdbc.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", UtcColumns.column(event.revokedAt()), event.pairingId());
+        writer.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", UtcColumns.column(event.revokedAt()), event.pairingId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM " + table());
+        writer.update("DELETE FROM " + table());
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

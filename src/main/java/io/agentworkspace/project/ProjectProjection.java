@@ -4,11 +4,11 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 import io.agentworkspace.snapshot.SnapshotRestored;
 import io.agentworkspace.workspace.WorkspacePulled;
 
@@ -23,15 +23,15 @@ class ProjectProjection {
 
     static final String PROCESSOR = "projects";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    ProjectProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    ProjectProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(ProjectRegistered event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 INSERT INTO %s (id, name, source_kind, source, status, registered_at, updated_at, version)
                 VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""".formatted(table()),
                 event.projectId(), event.name(), event.sourceKind(), event.source(),
@@ -40,7 +40,7 @@ class ProjectProjection {
 
     @EventHandler
     void on(WorkspaceCloned event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
                 updated_at = ?, version = ? WHERE id = ?""".formatted(table()),
                 event.headCommit(), event.branch(), UtcColumns.column(event.clonedAt()), UtcColumns.column(event.clonedAt()), version,
@@ -49,7 +49,7 @@ class ProjectProjection {
 
     @EventHandler
     void on(WorkspaceCloneFailed event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
                 WHERE id = ?""".formatted(table()),
                 event.reason(), UtcColumns.column(event.failedAt()), version, event.projectId());
@@ -62,7 +62,7 @@ class ProjectProjection {
     @EventHandler
     void on(WorkspacePulled event) {
         if (event.updated()) {
-            jdbc.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
+            writer.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
                     event.toCommit(), event.branch(), UtcColumns.column(event.pulledAt()), event.projectId());
         }
     }
@@ -70,13 +70,13 @@ class ProjectProjection {
     /** A restore replaced the tree, .git included: the head is the snapshot's. */
     @EventHandler
     void on(SnapshotRestored event) {
-        jdbc.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
+        writer.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
                 event.commitAfter(), UtcColumns.column(event.restoredAt()), event.projectId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM " + table());
+        writer.update("DELETE FROM " + table());
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

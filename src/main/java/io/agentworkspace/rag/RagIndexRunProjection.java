@@ -3,11 +3,11 @@ package io.agentworkspace.rag;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 /** Builds {@code rag_index_runs}: every index run with its outcome and counts. */
 @Component
@@ -16,15 +16,15 @@ class RagIndexRunProjection {
 
     static final String PROCESSOR = "rag-index-runs";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    RagIndexRunProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    RagIndexRunProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(RagIndexRequested event) {
-        jdbc.update("""
+        writer.update("""
                 INSERT INTO %s (run_id, project_id, reason, requested_by, status, requested_at)
                 VALUES (?, ?, ?, ?, 'requested', ?)""".formatted(indexRuns()),
                 event.runId(), event.projectId(), event.reason(), event.requestedBy(), UtcColumns.column(event.requestedAt()));
@@ -32,7 +32,7 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexCompleted event) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
                 files_changed = ?, files_deleted = ?, chunks_embedded = ?, chunks_reused = ?, chunks_deleted = ?,
                 chunks_total = ?, duration_ms = ? WHERE run_id = ?""".formatted(indexRuns()),
@@ -43,13 +43,13 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexFailed event) {
-        jdbc.update("UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
+        writer.update("UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
                 .formatted(indexRuns()), UtcColumns.column(event.failedAt()), event.failure(), event.durationMs(), event.runId());
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM %s".formatted(indexRuns()));
+        writer.update("DELETE FROM %s".formatted(indexRuns()));
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

@@ -10,10 +10,10 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 import io.agentworkspace.infrastructure.axon.EventJson;
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
@@ -29,18 +29,18 @@ class RunProjection {
 
     static final String PROCESSOR = "runs";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
     private final DispatchBell bell;
 
-    RunProjection(JdbcTemplate jdbc, DispatchBell bell) {
-        this.jdbc = jdbc;
+    RunProjection(ProjectionWriter writer, DispatchBell bell) {
+        this.writer = writer;
         this.bell = bell;
     }
 
     @EventHandler
     void on(RunQueued event, @SequenceNumber long version) {
         LocalDateTime at = utc(event.queuedAt());
-        jdbc.update("""
+        writer.update("""
                 INSERT INTO %s (id, project_id, queue, provider, model, prompt, state, attempt, on_interrupt,
                 timeout_seconds, max_tokens, max_cost_usd, retry_of, requested_by, first_queued_at, queued_at,
                 input_tokens, output_tokens, cost_usd, turns, tool_calls, files_changed_count, interruptions,
@@ -55,7 +55,7 @@ class RunProjection {
 
     @EventHandler
     void on(RunStarting event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET state = 'starting', attempt = ?, node = ?, fencing_token = ?, starting_at = ?,
                 started_at = NULL, wait_ms = ?, updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
                 event.attempt(), event.node(), event.fencingToken(), utc(event.startingAt()),
@@ -64,14 +64,14 @@ class RunProjection {
 
     @EventHandler
     void on(RunStarted event, @SequenceNumber long version) {
-        jdbc.update("UPDATE %s SET state = 'running', started_at = ?, updated_at = ?, version = ? WHERE id = ?"
+        writer.update("UPDATE %s SET state = 'running', started_at = ?, updated_at = ?, version = ? WHERE id = ?"
                 .formatted(runs()),
                 utc(event.startedAt()), utc(event.startedAt()), version, event.runId());
     }
 
     @EventHandler
     void on(RunCancelRequested event, @SequenceNumber long version) {
-        jdbc.update("UPDATE %s SET cancel_requested_at = ?, updated_at = ?, version = ? WHERE id = ?".formatted(runs()),
+        writer.update("UPDATE %s SET cancel_requested_at = ?, updated_at = ?, version = ? WHERE id = ?".formatted(runs()),
                 utc(event.requestedAt()), utc(event.requestedAt()), version, event.runId());
     }
 
@@ -82,7 +82,7 @@ class RunProjection {
 
     @EventHandler
     void on(RunInterrupted event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET state = 'interrupted', reason = ?, interruptions = interruptions + 1,
                 finished_at = ?, updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
                 event.reason(), utc(event.interruptedAt()), utc(event.interruptedAt()), version, event.runId());
@@ -90,7 +90,7 @@ class RunProjection {
 
     @EventHandler
     void on(RunRequeued event, @SequenceNumber long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET state = 'queued', attempt = ?, queued_at = ?, finished_at = NULL, node = NULL,
                 fencing_token = NULL, starting_at = NULL, started_at = NULL, updated_at = ?, version = ? WHERE id = ?"""
                 .formatted(runs()),
@@ -100,11 +100,11 @@ class RunProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM %s".formatted(runs()));
+        writer.update("DELETE FROM %s".formatted(runs()));
     }
 
     private void finished(String runId, RunState state, RunSummary summary, Instant at, long version) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET state = ?, reason = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, turns = ?,
                 tool_calls = ?, files_changed = ?, files_changed_count = ?, duration_ms = ?, finished_at = ?,
                 updated_at = ?, version = ? WHERE id = ?""".formatted(runs()),
@@ -114,7 +114,7 @@ class RunProjection {
     }
 
     private Long waitMs(String runId, Instant startingAt) {
-        var queuedAt = jdbc.queryForList("SELECT queued_at FROM %s WHERE id = ?"
+        var queuedAt = writer.queryForList("SELECT queued_at FROM %s WHERE id = ?"
                 .formatted(runs()), LocalDateTime.class, runId);
         return queuedAt.isEmpty() ? null
                 : Math.max(0, Duration.between(UtcColumns.instant(queuedAt.get(0)), startingAt).toMillis());

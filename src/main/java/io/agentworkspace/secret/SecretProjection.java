@@ -5,11 +5,11 @@ import java.time.LocalDateTime;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 /** Builds {@code secrets}: each secret's current version, ciphertext and public metadata. */
 @Component
@@ -18,22 +18,22 @@ class SecretProjection {
 
     static final String PROCESSOR = "secrets";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    SecretProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    SecretProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(SecretSet event) {
         LocalDateTime at = UtcColumns.column(event.setAt());
-        int updated = jdbc.update("""
+        int updated = writer.updateNow("""
                 UPDATE %s SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
                 updated_by = ?, erased_at = NULL WHERE name = ?""".formatted(secrets()),
                 event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(), at,
                 event.setBy(), event.name());
         if (updated == 0) {
-            jdbc.update("""
+            writer.update("""
                     INSERT INTO %s (name, version, key_id, ciphertext, fingerprint, hint, created_at, updated_at,
                     updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(secrets()),
                     event.name(), event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(),
@@ -43,7 +43,7 @@ class SecretProjection {
 
     @EventHandler
     void on(SecretRotated event) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
                 WHERE name = ?""".formatted(secrets()),
                 event.version(), event.ciphertext(), event.fingerprint(), event.hint(), UtcColumns.column(event.rotatedAt()),
@@ -52,7 +52,7 @@ class SecretProjection {
 
     @EventHandler
     void on(SecretErased event) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
                 updated_at = ?, updated_by = ? WHERE name = ?""".formatted(secrets()),
                 UtcColumns.column(event.erasedAt()), UtcColumns.column(event.erasedAt()), event.erasedBy(), event.name());
@@ -60,7 +60,7 @@ class SecretProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM %s".formatted(secrets()));
+        writer.update("DELETE FROM %s".formatted(secrets()));
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

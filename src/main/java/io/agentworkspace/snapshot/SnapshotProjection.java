@@ -3,11 +3,11 @@ package io.agentworkspace.snapshot;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 import io.agentworkspace.projection.ProjectionTables;
+import io.agentworkspace.projection.ProjectionWriter;
 
 /**
  * Builds the {@code snapshots} and {@code snapshot_retention} read models through JDBC, inside the processor's
@@ -19,15 +19,15 @@ class SnapshotProjection {
 
     static final String PROCESSOR = "snapshots";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writer;
 
-    SnapshotProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    SnapshotProjection(ProjectionWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(SnapshotRequested event) {
-        jdbc.update("""
+        writer.update("""
                 INSERT INTO %s (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
                 VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""".formatted(snapshots()),
                 event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), UtcColumns.column(event.requestedAt()),
@@ -36,7 +36,7 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotCreated event) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET status = 'created', commit_id = ?, driver = ?, archive_key = ?, size_bytes = ?,
                 content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
@@ -46,14 +46,14 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotFailed event) {
-        jdbc.update("UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
+        writer.update("UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRestored event) {
-        jdbc.update("""
+        writer.update("""
                 UPDATE %s SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
                 updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
@@ -62,29 +62,29 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotRestoreFailed event) {
-        jdbc.update("UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
+        writer.update("UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotDeleted event) {
-        jdbc.update("UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
+        writer.update("UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.deletedAt()), UtcColumns.column(event.deletedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRetentionSet event) {
-        jdbc.update("DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
-        jdbc.update("INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
+        writer.update("DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
+        writer.update("INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
                 .formatted(retention()),
                 event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), UtcColumns.column(event.setAt()));
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM %s".formatted(snapshots()));
-        jdbc.update("DELETE FROM %s".formatted(retention()));
+        writer.update("DELETE FROM %s".formatted(snapshots()));
+        writer.update("DELETE FROM %s".formatted(retention()));
     }
 
     /** The live table, or its shadow while a rebuild runs these handlers. */

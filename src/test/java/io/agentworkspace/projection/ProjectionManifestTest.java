@@ -56,12 +56,17 @@ class ProjectionManifestTest {
         }
     }
 
-    /** A rebuild maps tables through ProjectionTables: a handler naming a table literally would write the live one. */
+    /**
+     * A rebuild maps tables through ProjectionTables: a handler naming a table literally would write the live one.
+     * And every projection writes through ProjectionWriter, so its writes are batched live and in a rebuild alike.
+     */
     private static void assertRebuildable(Class<?> projection, JsonNode tables) throws IOException {
         String source = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java",
                 projection.getName().replace('.', '/') + ".java")).replaceAll("\\s+", " ");
         assertThat(source).as(projection.getSimpleName() + " names its tables through ProjectionTables")
                 .contains("ProjectionTables.of(");
+        assertThat(source).as(projection.getSimpleName() + " writes through ProjectionWriter")
+                .contains("ProjectionWriter").doesNotContain("JdbcTemplate");
         for (JsonNode table : tables) {
             for (String statement : List.of("INTO ", "UPDATE ", "FROM ")) {
                 assertThat(source).as(projection.getSimpleName() + " has no literal " + statement + table.asText())
