@@ -3,9 +3,9 @@ package io.agentworkspace.audit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -25,10 +25,13 @@ import io.agentworkspace.infrastructure.kafka.KafkaGateway;
 
 /**
  * Publishes every event of the history to Kafka, keyed by aggregate id, as the JSON an auditor sees (one
- * {@link AuditedEvent} per record, payload in its current revision). Its own processor's token is the stored
- * position: a batch's records are sent in order and all acknowledged before the token moves, in the batch's
- * transaction, so a crash resends (at least once, never lost) and nothing of one aggregate is reordered (the
- * producer is idempotent). Consumers drop repeats by {@code eventId}.
+ * {@link AuditedEvent} per record, payload in its current revision). The payload is taken as the serializer holds
+ * it (upcast JSON), never turned into an object and back; the metadata is the map Axon already read.
+ *
+ * Its processor's tokens (one per segment) are the stored position: a batch's records are sent in order and all
+ * acknowledged before the token moves, in the batch's transaction, so a crash resends (at least once, never lost)
+ * and nothing of one aggregate is reordered (an aggregate lives in one segment; the producer is idempotent).
+ * Consumers drop repeats by {@code eventId}.
  */
 @Component
 @ProcessingGroup(KafkaExport.PROCESSOR)
@@ -42,7 +45,7 @@ class KafkaExport {
     private final KafkaGateway kafka;
     private final Serializer serializer;
     private final KafkaExportSettings settings;
-    private final AtomicBoolean topicReady = new AtomicBoolean();
+    private volatile boolean topicReady;
 
     KafkaExport(KafkaGateway kafka, @Qualifier("eventSerializer") Serializer serializer, KafkaExportSettings settings) {
         this.kafka = kafka;
@@ -63,8 +66,8 @@ class KafkaExport {
                 domain == null ? event.getIdentifier() : domain.getAggregateIdentifier(),
                 domain == null ? null : domain.getType(), domain == null ? 0 : domain.getSequenceNumber(),
                 type.getName(), type.getRevision(), DateTimeUtils.formatInstant(event.getTimestamp()),
-                EventJson.mapper().valueToTree(event.getPayload()), EventJson.mapper().valueToTree(event.getMetaData()),
-                null);
+                event.serializePayload(serializer, JsonNode.class).getData(),
+                EventJson.mapper().valueToTree(event.getMetaData()), null);
     }
 
     /** The records of the batch being handled; sent, in order, when the batch's unit of work prepares to commit. */
@@ -78,9 +81,19 @@ class KafkaExport {
     }
 
     private void send(List<KafkaGateway.Outgoing> records) {
-        if (topicReady.compareAndSet(false, true)) {
-            kafka.ensureTopic(settings.topic(), settings.partitions()).block(ACK_TIMEOUT);
-        }
+        ensureTopic();
         kafka.sendAll(settings.topic(), records).block(ACK_TIMEOUT);
+    }
+
+    /** Once, before the first send of any segment: a send to a missing topic would have the broker create it. */
+    private void ensureTopic() {
+        if (!topicReady) {
+            synchronized (this) {
+                if (!topicReady) {
+                    kafka.ensureTopic(settings.topic(), settings.partitions()).block(ACK_TIMEOUT);
+                    topicReady = true;
+                }
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.Polling;
 import io.agentworkspace.workspace.Workspaces;
 
 /**
@@ -260,9 +261,9 @@ abstract class RagApiContract {
                 .exchange().expectStatus().isAccepted()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asText();
         // 404 until the project is projected, then the clone's index run appears and completes
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-            JsonNode list = runs(id);
-            return list.size() > 0 && "completed".equals(list.get(0).get("status").asText());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonNode list = Polling.jsonWhenOk(admin.get().uri("/api/projects/" + id + "/rag/runs"));
+            return list != null && !list.isEmpty() && "completed".equals(list.get(0).get("status").asText());
         });
         return id;
     }

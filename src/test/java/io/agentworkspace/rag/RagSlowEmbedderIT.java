@@ -32,6 +32,7 @@ import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
+import io.agentworkspace.support.Polling;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -105,10 +106,11 @@ class RagSlowEmbedderIT {
                 .bodyValue(Map.of("name", "slow-" + UUID.randomUUID(), "localPath", repo.path().toString()))
                 .exchange().expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody()
                 .get("id").asText();
-        JsonNode run = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> admin.get().uri("/api/projects/" + id + "/rag/runs").exchange().expectStatus().isOk()
-                        .expectBody(JsonNode.class).returnResult().getResponseBody().get(0),
-                        body -> !"requested".equals(body.get("status").asText()));
+        // 404 until the project is projected; then its clone's index run, requested until it ends
+        JsonNode run = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Polling.jsonWhenOk(admin.get().uri("/api/projects/" + id + "/rag/runs")),
+                        runs -> runs != null && !runs.isEmpty() && !"requested".equals(runs.get(0).get("status").asText()))
+                .get(0);
         assertThat(run.get("status").asText()).isEqualTo("completed");
         assertThat(run.at("/counts/embedder").asText()).isEqualTo("openai:text-embedding-3-small/16");
         assertThat(run.get("durationMs").asLong()).isGreaterThanOrEqualTo(12_000);

@@ -56,6 +56,14 @@ public final class AppProcess implements AutoCloseable {
 
     public static AppProcess start(List<String> jvmOptions, Path dataDir, String profiles, Map<String, Object> properties,
                                    Duration timeout) throws IOException, InterruptedException {
+        AppProcess app = launch(jvmOptions, dataDir, profiles, properties);
+        app.awaitHealthy(timeout);
+        return app;
+    }
+
+    /** Starts the jar and returns at once, for a caller that watches the start-up itself; then {@link #awaitHealthy}. */
+    public static AppProcess launch(List<String> jvmOptions, Path dataDir, String profiles, Map<String, Object> properties)
+            throws IOException {
         int port = freePort();
         int managementPort = SuiteSettings.freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary()));
@@ -71,12 +79,10 @@ public final class AppProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AppProcess app = new AppProcess(process, port, managementPort, log);
-        app.awaitHealthy(timeout);
-        return app;
+        return new AppProcess(process, port, managementPort, log);
     }
 
-    private void awaitHealthy(Duration timeout) throws InterruptedException {
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().executor(daemonThread())
                 .connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();

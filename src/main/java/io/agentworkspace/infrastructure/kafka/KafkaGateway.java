@@ -6,8 +6,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The one adapter between the product and Kafka. reactor-kafka, behind it, is discontinued upstream; nothing else
- * in the code base may touch it, so it can be swapped for another client here alone.
+ * The one adapter between the product and Kafka: kafka-clients' producer sends, reactor-kafka receives.
+ * reactor-kafka is discontinued upstream; nothing else in the code base may touch it, so it can be swapped for
+ * another client here alone.
  */
 public interface KafkaGateway {
 

@@ -11,8 +11,10 @@ import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -25,14 +27,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
-import reactor.kafka.sender.KafkaSender;
-import reactor.kafka.sender.SenderOptions;
-import reactor.kafka.sender.SenderRecord;
 
 final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
 
     private final String bootstrapServers;
-    private final KafkaSender<String, String> sender;
+    private final Producer<String, String> producer;
     private final AdminClient admin;
 
     ReactorKafkaGateway(String bootstrapServers, String clientId) {
@@ -46,7 +45,7 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        this.sender = KafkaSender.create(SenderOptions.<String, String>create(producer).maxInFlight(1024));
+        this.producer = new KafkaProducer<>(producer);
         this.admin = AdminClient.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
@@ -56,29 +55,35 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
 
     @Override
     public Mono<Record> send(String topic, String key, String value) {
-        return sender.send(Mono.just(SenderRecord.create(new ProducerRecord<>(topic, key, value), key)))
-                .next()
-                .flatMap(result -> result.exception() != null ? Mono.error(result.exception())
-                        : Mono.just(new Record(topic, key, value, result.recordMetadata().partition(),
-                        result.recordMetadata().offset())));
+        return Mono.<RecordMetadata>create(sink -> producer.send(new ProducerRecord<>(topic, key, value),
+                        (metadata, failure) -> {
+                            if (failure != null) {
+                                sink.error(failure);
+                            } else {
+                                sink.success(metadata);
+                            }
+                        }))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(metadata -> new Record(topic, key, value, metadata.partition(), metadata.offset()));
     }
 
     /**
-     * The whole batch goes to the producer in one call and is waited for once: reactor-kafka's per-record path
-     * (a SenderRecord, a result signal and a hop to its scheduler each) costs more than the send itself.
+     * The whole batch goes to the producer in one call and is waited for once: a per-record reactive path (a
+     * wrapper, a result signal and a scheduler hop per record) costs more than the send itself. The producer is
+     * idempotent with acks=all, so its own retries keep each key's order.
      */
     @Override
     public Mono<Void> sendAll(String topic, List<Outgoing> records) {
         if (records.isEmpty()) {
             return Mono.empty();
         }
-        return sender.doOnProducer(producer -> {
+        return Mono.defer(() -> {
             BatchAcknowledgement acknowledged = new BatchAcknowledgement(records.size());
             for (Outgoing record : records) {
                 producer.send(new ProducerRecord<>(topic, record.key(), record.value()), acknowledged);
             }
-            return acknowledged.all;
-        }).flatMap(all -> Mono.fromFuture(all));
+            return Mono.fromFuture(acknowledged.all);
+        });
     }
 
     /** Completes when the broker acknowledged every record of a batch, or fails with the first that it refused. */
@@ -145,7 +150,7 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
 
     @Override
     public void destroy() {
-        sender.close();
+        producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(2));
     }
 }

@@ -1,5 +1,7 @@
 package io.agentworkspace.infrastructure.observability;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -26,7 +28,7 @@ import org.springframework.lang.Nullable;
  * Axon's part of a trace: a span per command handled, per event appended (from its publication to the commit of
  * its transaction) and per event handled by each processor. The appended event carries its append span as
  * {@code traceparent} in its metadata, so every processor that reads it later (on this node or another) continues
- * the trace under the append.
+ * the trace under the append; an event handled long after it was stored makes no span.
  */
 @Configuration(proxyBeanMethods = false)
 class AxonTracing {
@@ -104,6 +106,13 @@ class AxonTracing {
 
     static final class HandlerSpans implements MessageHandlerInterceptor<EventMessage<?>> {
 
+        /**
+         * An event handled longer than this after it was stored is history being caught up on (a processor added
+         * to a long history, the Kafka export from position 0): a span would join a trace that ended long ago and
+         * cost more than the handler, so none is made.
+         */
+        static final Duration CATCHING_UP = Duration.ofMinutes(1);
+
         private final Traces traces;
         private final String processor;
 
@@ -116,6 +125,9 @@ class AxonTracing {
         public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
                 throws Exception {
             EventMessage<?> event = unitOfWork.getMessage();
+            if (event.getTimestamp().isBefore(Instant.now().minus(CATCHING_UP))) {
+                return chain.proceed();
+            }
             Object traceparent = event.getMetaData().get(Traces.TRACEPARENT);
             String type = event.getPayloadType().getSimpleName();
             Span span = traces.continuing(traceparent instanceof String text ? text : null, processor + " " + type,
