@@ -57,6 +57,7 @@ class TracingIT {
             onA.put("management.opentelemetry.resource-attributes.node", "a");
             Map<String, Object> onB = new HashMap<>(shared);
             onB.put("management.opentelemetry.resource-attributes.node", "b");
+            onB.put("agent.observability.trace-context-from", "127.0.0.1/32");
             // runs are dispatched by node A only, so node B's part is the delivery of A's console output
             onB.put("agent.runs.dispatch-enabled", "false");
             try (RunningApp a = RunningApp.start(database, Files.createTempDirectory("trace-node-a"), onA);
@@ -139,6 +140,19 @@ class TracingIT {
                 String problemTrace = problem.path("traceId").asText();
                 assertThat(problemTrace).matches("[0-9a-f]{32}");
                 await().atMost(Duration.ofSeconds(30)).until(() -> !collector.trace(problemTrace).isEmpty());
+
+                // a client's trace context starts no trace of its choosing (node A trusts no peer); node B continues
+                // the trace of a peer it lists
+                String chosen = "0af7651916cd43dd8448eb211c80319c";
+                String traceparent = "00-" + chosen + "-b7ad6b7169203331-01";
+                JsonNode fromClient = a.http().get().uri("/api/runs/" + java.util.UUID.randomUUID())
+                        .header("traceparent", traceparent).exchange().expectStatus().isNotFound()
+                        .expectBody(JsonNode.class).returnResult().getResponseBody();
+                assertThat(fromClient.path("traceId").asText()).matches("[0-9a-f]{32}").isNotEqualTo(chosen);
+                JsonNode fromListedPeer = onNodeB.get().uri("/api/runs/" + java.util.UUID.randomUUID())
+                        .header("traceparent", traceparent).exchange().expectStatus().isNotFound()
+                        .expectBody(JsonNode.class).returnResult().getResponseBody();
+                assertThat(fromListedPeer.path("traceId").asText()).isEqualTo(chosen);
 
                 // JSON log lines: every line is a JSON object; the run's lines carry its trace and run id
                 List<JsonNode> lines = Files.readAllLines(logFile).stream().filter(line -> !line.isBlank())

@@ -3,6 +3,7 @@ package io.agentworkspace.infrastructure.observability;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.web.reactive.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,5 +20,12 @@ class TelemetryExport {
                         ? new CountingSpanExporter(exporter, failures) : bean;
             }
         };
+    }
+
+    /** Wraps the whole API handler, so the request's observation never sees an untrusted peer's trace context. */
+    @Bean
+    WebHttpHandlerBuilderCustomizer untrustedTraceContext(ObservabilitySettings settings) {
+        UntrustedTraceContext filter = new UntrustedTraceContext(settings.traceContextFrom());
+        return builder -> builder.httpHandlerDecorator(filter::around);
     }
 }
