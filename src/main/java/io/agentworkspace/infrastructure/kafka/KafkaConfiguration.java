@@ -17,7 +17,7 @@ class KafkaConfiguration {
     @Bean
     KafkaGateway kafkaGateway(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
                               @Value("${spring.application.name}") String clientId) {
-        return new ReactorKafkaGateway(bootstrapServers, clientId);
+        return new KafkaClientsGateway(bootstrapServers, clientId);
     }
 
     @Bean

@@ -28,13 +28,14 @@ import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 
-final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
+/** Sends with kafka-clients' own producer (idempotent, acks=all), receives with reactor-kafka. */
+final class KafkaClientsGateway implements KafkaGateway, DisposableBean {
 
     private final String bootstrapServers;
     private final Producer<String, String> producer;
     private final AdminClient admin;
 
-    ReactorKafkaGateway(String bootstrapServers, String clientId) {
+    KafkaClientsGateway(String bootstrapServers, String clientId) {
         this.bootstrapServers = bootstrapServers;
         Map<String, Object> producer = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -63,7 +64,7 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
                                 sink.success(metadata);
                             }
                         }))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(Schedulers.boundedElastic()) // the producer may block while it fetches metadata
                 .map(metadata -> new Record(topic, key, value, metadata.partition(), metadata.offset()));
     }
 
@@ -83,7 +84,7 @@ final class ReactorKafkaGateway implements KafkaGateway, DisposableBean {
                 producer.send(new ProducerRecord<>(topic, record.key(), record.value()), acknowledged);
             }
             return Mono.fromFuture(acknowledged.all);
-        });
+        }).subscribeOn(Schedulers.boundedElastic()); // the producer may block while it fetches metadata
     }
 
     /** Completes when the broker acknowledged every record of a batch, or fails with the first that it refused. */
