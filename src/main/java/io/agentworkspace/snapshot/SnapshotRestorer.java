@@ -101,7 +101,7 @@ public class SnapshotRestorer {
             commands.sendAndWait(new RecordSnapshotRestored(restored));
             log.info("workspace of project {} restored to snapshot {}: {} added, {} modified, {} removed", projectId,
                     snapshotId, restored.added(), restored.modified(), restored.removed());
-            return RestoreReport.of(restored);
+            return new RestoreReport(restored);
         } finally {
             Directories.deleteQuietly(incoming);
             Directories.deleteQuietly(outgoing);

@@ -2,7 +2,6 @@ package io.agentworkspace.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -24,6 +23,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.support.ApiCaptures;
+import io.agentworkspace.support.EmbeddedApp;
 
 /**
  * Browser sessions over real HTTP on the embedded profile: signing in sets an HttpOnly, SameSite=Strict cookie
@@ -37,8 +37,7 @@ class BrowserSessionIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        java.nio.file.Path dataDir = Files.createTempDirectory("agent-session-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "session-it");
     }
 
     @LocalServerPort

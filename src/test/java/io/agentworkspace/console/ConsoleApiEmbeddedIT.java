@@ -2,7 +2,6 @@ package io.agentworkspace.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import reactor.core.publisher.Flux;
 
 /** The console over real HTTP on the embedded default: polling, SSE resume, and refusals of bad input. */
@@ -39,8 +39,7 @@ class ConsoleApiEmbeddedIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-console-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "console-it");
         registry.add("agent.console.heartbeat", () -> "1s");
         registry.add("agent.console.pusher.secret", () -> SECRET);
         // retention runs only when a test asks (ConsoleRetention.prune), and keeps 5 events per channel then

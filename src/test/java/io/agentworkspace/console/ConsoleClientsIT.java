@@ -2,8 +2,6 @@ package io.agentworkspace.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -19,6 +17,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 
 /**
  * The console against unmodified client libraries (src/test/node/acceptance.mjs): pusher-js 8 over the Pusher
@@ -33,8 +32,7 @@ class ConsoleClientsIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-console-clients-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "console-clients-it");
         registry.add("agent.console.pusher.secret", () -> SECRET);
     }
 

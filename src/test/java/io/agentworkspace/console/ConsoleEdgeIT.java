@@ -2,7 +2,6 @@ package io.agentworkspace.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
@@ -35,7 +35,7 @@ class ConsoleEdgeIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("agent.data-dir", Files.createTempDirectory("agent-console-edge-it")::toString);
+        EmbeddedApp.dataDir(registry, "console-edge-it");
     }
 
     @LocalServerPort

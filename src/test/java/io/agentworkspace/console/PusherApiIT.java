@@ -3,8 +3,6 @@ package io.agentworkspace.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -20,6 +18,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 
 /**
  * The rest of the Pusher Channels API against unmodified client libraries (src/test/node/pusher-api.mjs): channel
@@ -35,11 +34,10 @@ class PusherApiIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-pusher-api-it");
+        EmbeddedApp.dataDir(registry, "pusher-api-it");
         try (ServerSocket socket = new ServerSocket(0)) {
             webhookPort = socket.getLocalPort();
         }
-        registry.add("agent.data-dir", dataDir::toString);
         registry.add("agent.console.pusher.secret", () -> SECRET);
         registry.add("agent.console.client-events.enabled", () -> "true");
         registry.add("agent.console.webhooks.url", () -> "http://127.0.0.1:" + webhookPort + "/pusher/webhooks");

@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +37,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import reactor.core.publisher.Flux;
 
 /**
@@ -73,8 +72,7 @@ class SlowConsumerIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-console-slow-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "console-slow-it");
         registry.add("agent.console.pusher.secret", () -> SECRET);
         // the ring of recent events is the one deliberate cache; keep it small so growth beyond it shows
         registry.add("agent.console.recent-bytes", () -> 4 * 1024 * 1024);

@@ -27,6 +27,7 @@ import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.MySqlProfile;
 import io.agentworkspace.support.ProjectWorkspaces;
+import io.agentworkspace.support.ProjectionsApi;
 import io.agentworkspace.support.S3rverProcess;
 import io.agentworkspace.support.Scripts;
 import io.agentworkspace.support.TestServices;
@@ -56,7 +57,7 @@ class RestoreDrillIT {
             WebTestClient http = AdminToken.authorize(WebTestClient.bindToServer().baseUrl(source.baseUrl())
                     .responseTimeout(Duration.ofSeconds(30)).build(), AdminToken.read(dataDir));
             String projectName = populate(http, origin);
-            awaitProjectionsCaughtUp(http);
+            ProjectionsApi.awaitCaughtUp(http);
 
             Map<String, String> backupEnv = new HashMap<>(Scripts.database(database));
             backupEnv.putAll(Map.of("AGENT_DATA_DIR", dataDir.toString(), "AGENT_BACKUP_KEEP", "2",
@@ -195,21 +196,6 @@ class RestoreDrillIT {
                     && runs.findValuesAsText("status").stream().noneMatch("requested"::equals);
         });
         return get(http, "/api/projects/" + projectId).path("name").asText();
-    }
-
-    private static void awaitProjectionsCaughtUp(WebTestClient http) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            JsonNode projections = get(http, "/api/projections");
-            if (projections == null || !projections.isArray() || projections.isEmpty()) {
-                return false;
-            }
-            for (JsonNode projection : projections) {
-                if (projection.path("lag").asLong() != 0 || projection.path("position").asLong() < projection.path("head").asLong()) {
-                    return false;
-                }
-            }
-            return true;
-        });
     }
 
     private static JsonNode get(WebTestClient http, String uri) {

@@ -1,11 +1,10 @@
 package io.agentworkspace.project;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import io.agentworkspace.support.EmbeddedApp;
 
 /** The project slice on the embedded default: H2 under a fresh data directory, in-process locks. */
 // no index run on clone: the contract counts events around each request
@@ -14,7 +13,6 @@ class ProjectApiEmbeddedIT extends ProjectApiContract {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-embedded-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "embedded-it");
     }
 }

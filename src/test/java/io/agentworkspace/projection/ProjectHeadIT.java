@@ -21,6 +21,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 
@@ -35,8 +36,7 @@ class ProjectHeadIT {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("agent-project-head").toString();
-        registry.add("agent.data-dir", () -> dir);
+        EmbeddedApp.dataDir(registry, "project-head");
     }
 
     @Autowired

@@ -1,12 +1,12 @@
 package io.agentworkspace.projection;
 
-import java.nio.file.Files;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import io.agentworkspace.support.EmbeddedApp;
 
 /**
  * The rebuild on the embedded H2 default: the shadow's rows replace the live ones in one transaction. H2 builds
@@ -21,8 +21,7 @@ class RebuildEmbeddedIT extends RebuildContract {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("agent-rebuild-embedded").toString();
-        registry.add("agent.data-dir", () -> dir);
+        EmbeddedApp.dataDir(registry, "rebuild-embedded");
         registry.add("agent.projections.rebuild-max-rate", () -> MAX_RATE);
         registry.add("agent.projections.rebuild-batch-size", () -> 100);
     }

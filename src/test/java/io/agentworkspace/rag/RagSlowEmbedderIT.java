@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.Polling;
@@ -84,8 +84,7 @@ class RagSlowEmbedderIT {
                             .sendString(Mono.just(answer(json))).then());
                 }))).bindNow();
         registry.add("agent.rag.openai.base-url", () -> "http://127.0.0.1:" + embeddings.port() + "/v1");
-        Path dataDir = Files.createTempDirectory("agent-rag-slow-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "rag-slow-it");
     }
 
     @AfterAll

@@ -18,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.workspace.Workspaces;
@@ -39,9 +40,8 @@ class AgentSandboxIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        dataDir = Files.createTempDirectory("agent-sandbox-it");
+        dataDir = EmbeddedApp.dataDir(registry, "sandbox-it");
         claude = HostileClaude.create(dataDir.resolveSibling(dataDir.getFileName() + "-claude"));
-        registry.add("agent.data-dir", dataDir::toString);
         registry.add("agent.runs.providers.claude-code.executable", () -> claude.executable.toString());
         registry.add("agent.runs.providers.claude-code.api-key", () -> "sk-ant-sandbox-test-only");
         registry.add("agent.rag.index-on-clone", () -> "false");

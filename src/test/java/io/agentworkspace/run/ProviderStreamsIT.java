@@ -28,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.AgentProcesses;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.LeakCanaries;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -53,9 +54,8 @@ class ProviderStreamsIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        dataDir = Files.createTempDirectory("agent-providers-it");
+        dataDir = EmbeddedApp.dataDir(registry, "providers-it");
         claude = FakeClaude.create(Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-claude")));
-        registry.add("agent.data-dir", dataDir::toString);
         registry.add("agent.runs.providers.openai.base-url", OPENAI::baseUrl);
         registry.add("agent.runs.providers.anthropic.base-url", ANTHROPIC::baseUrl);
         registry.add("agent.runs.providers.claude-code.executable", () -> claude.executable.toString());

@@ -29,6 +29,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -51,8 +52,7 @@ class RunApiIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        dataDir = Files.createTempDirectory("agent-runs-api-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        dataDir = EmbeddedApp.dataDir(registry, "runs-api-it");
     }
 
     @Autowired

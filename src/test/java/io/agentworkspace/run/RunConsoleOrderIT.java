@@ -28,6 +28,7 @@ import io.agentworkspace.console.ConsoleChannels;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 
@@ -45,8 +46,7 @@ class RunConsoleOrderIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-run-console-order-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "run-console-order-it");
         registry.add("agent.console.pusher.secret", () -> PUSHER_SECRET);
         registry.add("agent.rag.index-on-clone", () -> "false");
     }

@@ -94,6 +94,10 @@ abstract class SnapshotContract {
         assertThat(report.get("commitBefore").asText()).isNotEqualTo(report.get("commitAfter").asText());
         assertThat(report.get("commitAfter").asText()).isEqualTo(created.get("commitId").asText());
         assertThat(events(SnapshotRestored.class)).isEqualTo(restoredEvents + 1);
+        assertThat(report.get("snapshotId").asText()).as("the event's fields, at the top of the report").isEqualTo(snapshotId);
+        assertThat(report.get("projectId").asText()).isEqualTo(projectId);
+        assertThat(report.hasNonNull("restoreId")).isTrue();
+        assertThat(report.hasNonNull("restoredAt")).isTrue();
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.WorkspaceTrees;
@@ -42,8 +43,7 @@ class SnapshotLocalIT extends SnapshotContract {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("agent-snapshot-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        EmbeddedApp.dataDir(registry, "snapshot-it");
     }
 
     @Autowired

@@ -185,7 +185,7 @@ class ControlCenterIT {
         StringBuilder script = new StringBuilder("say starting the work\n")
                 .append("tool write_file {\"path\":\"notes.txt\",\"content\":\"hello from a run\\n\"}\n");
         for (int i = 1; i <= 40; i++) {
-            script.append("say line ").append(i).append(" of the run\nsleep 100\n");
+            script.append("say line ").append(i).append(" of the run\nsleep 250\n");
         }
         script.append("usage 1200 300");
         WebElement prompt = browser.driver().findElement(By.cssSelector("#start-run textarea[name=prompt]"));

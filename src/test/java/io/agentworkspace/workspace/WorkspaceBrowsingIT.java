@@ -34,6 +34,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.auth.TokenIssuance;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 import io.agentworkspace.support.EventCounts;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
@@ -55,8 +56,7 @@ class WorkspaceBrowsingIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        dataDir = Files.createTempDirectory("agent-browse-it");
-        registry.add("agent.data-dir", dataDir::toString);
+        dataDir = EmbeddedApp.dataDir(registry, "browse-it");
     }
 
     @LocalServerPort

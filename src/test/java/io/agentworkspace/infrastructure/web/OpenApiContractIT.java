@@ -31,6 +31,7 @@ import io.agentworkspace.auth.Ability;
 import io.agentworkspace.console.ConsoleEventService;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
+import io.agentworkspace.support.EmbeddedApp;
 
 /**
  * The API contract: the OpenAPI document the service serves equals the committed docs/openapi.json (so a change to
@@ -50,7 +51,7 @@ class OpenApiContractIT {
 
     @DynamicPropertySource
     static void embedded(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("agent.data-dir", Files.createTempDirectory("agent-openapi-it")::toString);
+        EmbeddedApp.dataDir(registry, "openapi-it");
     }
 
     @Autowired
