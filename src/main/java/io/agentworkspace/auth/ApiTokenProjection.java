@@ -24,7 +24,7 @@ class ApiTokenProjection {
 
     @EventHandler
     void on(ApiTokenIssued event) {
-        writer.update("""
+        writer.updateRow(event.tokenId(), """
                 INSERT INTO %s (token_id, name, abilities, preset, secret_sha256, expires_at, issued_at, issued_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""".formatted(table()),
                 event.tokenId(), event.name(), String.join(" ", event.abilities()), event.preset(),
@@ -33,7 +33,7 @@ class ApiTokenProjection {
 
     @EventHandler
     void on(ApiTokenRevoked event) {
-        writer.update("UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
+        writer.updateRow(event.tokenId(), "UPDATE " + table() + " SET revoked_at = ?, revoke_reason = ? WHERE token_id = ?",
                 UtcColumns.column(event.revokedAt()), event.reason(), event.tokenId());
     }
 

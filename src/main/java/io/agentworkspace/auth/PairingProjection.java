@@ -24,7 +24,7 @@ class PairingProjection {
 
     @EventHandler
     void on(PairingCodeIssued event) {
-        writer.update("INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
+        writer.updateRow(event.pairingId(), "INSERT INTO " + table() + " (pairing_id, code_sha256, label, expires_at, issued_at, issued_by) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
                 event.pairingId(), event.codeHmac(), event.label(), UtcColumns.column(event.expiresAt()), UtcColumns.column(event.issuedAt()),
                 event.issuedBy());
@@ -32,13 +32,13 @@ class PairingProjection {
 
     @EventHandler
     void on(DevicePaired event) {
-        writer.update("UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
+        writer.updateRow(event.pairingId(), "UPDATE " + table() + " SET device_name = ?, token_id = ?, paired_at = ? WHERE pairing_id = ?",
                 event.deviceName(), event.tokenId(), UtcColumns.column(event.pairedAt()), event.pairingId());
     }
 
     @EventHandler
     void on(PairingRevoked event) {
-        writer.update("UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", UtcColumns.column(event.revokedAt()), event.pairingId());
+        writer.updateRow(event.pairingId(), "UPDATE " + table() + " SET revoked_at = ? WHERE pairing_id = ?", UtcColumns.column(event.revokedAt()), event.pairingId());
     }
 
     @ResetHandler

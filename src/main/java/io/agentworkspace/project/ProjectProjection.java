@@ -31,7 +31,7 @@ class ProjectProjection {
 
     @EventHandler
     void on(ProjectRegistered event, @SequenceNumber long version) {
-        writer.update("""
+        writer.updateRow(event.projectId(), """
                 INSERT INTO %s (id, name, source_kind, source, status, registered_at, updated_at, version)
                 VALUES (?, ?, ?, ?, 'cloning', ?, ?, ?)""".formatted(table()),
                 event.projectId(), event.name(), event.sourceKind(), event.source(),
@@ -40,7 +40,7 @@ class ProjectProjection {
 
     @EventHandler
     void on(WorkspaceCloned event, @SequenceNumber long version) {
-        writer.update("""
+        writer.updateRow(event.projectId(), """
                 UPDATE %s SET status = 'ready', head_commit = ?, branch = ?, cloned_at = ?, failure_reason = NULL,
                 updated_at = ?, version = ? WHERE id = ?""".formatted(table()),
                 event.headCommit(), event.branch(), UtcColumns.column(event.clonedAt()), UtcColumns.column(event.clonedAt()), version,
@@ -49,7 +49,7 @@ class ProjectProjection {
 
     @EventHandler
     void on(WorkspaceCloneFailed event, @SequenceNumber long version) {
-        writer.update("""
+        writer.updateRow(event.projectId(), """
                 UPDATE %s SET status = 'clone_failed', failure_reason = ?, updated_at = ?, version = ?
                 WHERE id = ?""".formatted(table()),
                 event.reason(), UtcColumns.column(event.failedAt()), version, event.projectId());
@@ -62,7 +62,7 @@ class ProjectProjection {
     @EventHandler
     void on(WorkspacePulled event) {
         if (event.updated()) {
-            writer.update("UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
+            writer.updateRow(event.projectId(), "UPDATE %s SET head_commit = ?, branch = ?, updated_at = ? WHERE id = ?".formatted(table()),
                     event.toCommit(), event.branch(), UtcColumns.column(event.pulledAt()), event.projectId());
         }
     }
@@ -70,7 +70,7 @@ class ProjectProjection {
     /** A restore replaced the tree, .git included: the head is the snapshot's. */
     @EventHandler
     void on(SnapshotRestored event) {
-        writer.update("UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
+        writer.updateRow(event.projectId(), "UPDATE %s SET head_commit = ?, updated_at = ? WHERE id = ?".formatted(table()),
                 event.commitAfter(), UtcColumns.column(event.restoredAt()), event.projectId());
     }
 

@@ -140,6 +140,11 @@ public class ProjectionRebuilds {
         }
 
         @Override
+        public void indexing(Rebuild rebuild) {
+            shadowTables.index(rebuild.projection().tables());
+        }
+
+        @Override
         public void switchOver(Rebuild rebuild, TrackingToken position) {
             String group = rebuild.projection().processingGroup();
             List<String> tables = rebuild.projection().tables();

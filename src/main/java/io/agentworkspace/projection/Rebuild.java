@@ -43,6 +43,9 @@ final class Rebuild implements Runnable {
     interface Steps {
         void building(Rebuild rebuild);
 
+        /** The build has caught up with the live processor: the shadow tables get their secondary indexes. */
+        void indexing(Rebuild rebuild);
+
         /** Stores the position for the live processor and puts the shadow tables in place; the live one is stopped. */
         void switchOver(Rebuild rebuild, TrackingToken position);
 
@@ -80,7 +83,8 @@ final class Rebuild implements Runnable {
         this.transactions = transactions;
         this.steps = steps;
         this.clock = clock;
-        this.batchSize = batchSize;
+        // paced, a batch is at most a tenth of a second's worth: the build advances smoothly, not in bursts
+        this.batchSize = maxRate > 0 ? (int) Math.max(1, Math.min(batchSize, Math.ceil(maxRate / 10))) : batchSize;
         this.maxRate = maxRate;
         this.startedAt = clock.instant();
         this.shadows = projection.tables().stream()
@@ -116,6 +120,7 @@ final class Rebuild implements Runnable {
                     }
                     pace(buildStart);
                 }
+                steps.indexing(this);
                 state = "switching";
                 live.shutdownAsync().get(SWITCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 liveStopped = true;

@@ -24,7 +24,7 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexRequested event) {
-        writer.update("""
+        writer.updateRow(event.runId(), """
                 INSERT INTO %s (run_id, project_id, reason, requested_by, status, requested_at)
                 VALUES (?, ?, ?, ?, 'requested', ?)""".formatted(indexRuns()),
                 event.runId(), event.projectId(), event.reason(), event.requestedBy(), UtcColumns.column(event.requestedAt()));
@@ -32,7 +32,7 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexCompleted event) {
-        writer.update("""
+        writer.updateRow(event.runId(), """
                 UPDATE %s SET status = 'completed', finished_at = ?, embedder = ?, files_scanned = ?,
                 files_changed = ?, files_deleted = ?, chunks_embedded = ?, chunks_reused = ?, chunks_deleted = ?,
                 chunks_total = ?, duration_ms = ? WHERE run_id = ?""".formatted(indexRuns()),
@@ -43,7 +43,7 @@ class RagIndexRunProjection {
 
     @EventHandler
     void on(RagIndexFailed event) {
-        writer.update("UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
+        writer.updateRow(event.runId(), "UPDATE %s SET status = 'failed', finished_at = ?, failure_reason = ?, duration_ms = ? WHERE run_id = ?"
                 .formatted(indexRuns()), UtcColumns.column(event.failedAt()), event.failure(), event.durationMs(), event.runId());
     }
 

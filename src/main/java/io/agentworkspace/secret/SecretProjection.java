@@ -27,13 +27,15 @@ class SecretProjection {
     @EventHandler
     void on(SecretSet event) {
         LocalDateTime at = UtcColumns.column(event.setAt());
-        int updated = writer.updateNow("""
-                UPDATE %s SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
-                updated_by = ?, erased_at = NULL WHERE name = ?""".formatted(secrets()),
-                event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(), at,
-                event.setBy(), event.name());
-        if (updated == 0) {
-            writer.update("""
+        // a name's first version creates its row (the aggregate numbers versions from 1, an erasure keeps the count)
+        if (event.version() > 1) {
+            writer.updateRow(event.name(), """
+                    UPDATE %s SET version = ?, key_id = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?,
+                    updated_by = ?, erased_at = NULL WHERE name = ?""".formatted(secrets()),
+                    event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(), at,
+                    event.setBy(), event.name());
+        } else {
+            writer.updateRow(event.name(), """
                     INSERT INTO %s (name, version, key_id, ciphertext, fingerprint, hint, created_at, updated_at,
                     updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(secrets()),
                     event.name(), event.version(), event.keyId(), event.ciphertext(), event.fingerprint(), event.hint(),
@@ -43,7 +45,7 @@ class SecretProjection {
 
     @EventHandler
     void on(SecretRotated event) {
-        writer.update("""
+        writer.updateRow(event.name(), """
                 UPDATE %s SET version = ?, ciphertext = ?, fingerprint = ?, hint = ?, updated_at = ?, updated_by = ?
                 WHERE name = ?""".formatted(secrets()),
                 event.version(), event.ciphertext(), event.fingerprint(), event.hint(), UtcColumns.column(event.rotatedAt()),
@@ -52,7 +54,7 @@ class SecretProjection {
 
     @EventHandler
     void on(SecretErased event) {
-        writer.update("""
+        writer.updateRow(event.name(), """
                 UPDATE %s SET ciphertext = NULL, fingerprint = NULL, hint = NULL, key_id = NULL, erased_at = ?,
                 updated_at = ?, updated_by = ? WHERE name = ?""".formatted(secrets()),
                 UtcColumns.column(event.erasedAt()), UtcColumns.column(event.erasedAt()), event.erasedBy(), event.name());

@@ -27,7 +27,7 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotRequested event) {
-        writer.update("""
+        writer.updateRow(event.snapshotId(), """
                 INSERT INTO %s (id, project_id, label, status, requested_by, restore_count, requested_at, updated_at)
                 VALUES (?, ?, ?, 'requested', ?, 0, ?, ?)""".formatted(snapshots()),
                 event.snapshotId(), event.projectId(), event.label(), event.requestedBy(), UtcColumns.column(event.requestedAt()),
@@ -36,7 +36,7 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotCreated event) {
-        writer.update("""
+        writer.updateRow(event.snapshotId(), """
                 UPDATE %s SET status = 'created', commit_id = ?, driver = ?, archive_key = ?, size_bytes = ?,
                 content_bytes = ?, file_count = ?, sha256 = ?, created_at = ?, updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
@@ -46,14 +46,14 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotFailed event) {
-        writer.update("UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
+        writer.updateRow(event.snapshotId(), "UPDATE %s SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRestored event) {
-        writer.update("""
+        writer.updateRow(event.snapshotId(), """
                 UPDATE %s SET restore_count = restore_count + 1, last_restored_at = ?, last_restore_failure = NULL,
                 updated_at = ? WHERE id = ?"""
                         .formatted(snapshots()),
@@ -62,21 +62,21 @@ class SnapshotProjection {
 
     @EventHandler
     void on(SnapshotRestoreFailed event) {
-        writer.update("UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
+        writer.updateRow(event.snapshotId(), "UPDATE %s SET last_restore_failure = ?, updated_at = ? WHERE id = ?".formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.failedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotDeleted event) {
-        writer.update("UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
+        writer.updateRow(event.snapshotId(), "UPDATE %s SET status = 'deleted', delete_reason = ?, deleted_at = ?, updated_at = ? WHERE id = ?"
                 .formatted(snapshots()),
                 event.reason(), UtcColumns.column(event.deletedAt()), UtcColumns.column(event.deletedAt()), event.snapshotId());
     }
 
     @EventHandler
     void on(SnapshotRetentionSet event) {
-        writer.update("DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
-        writer.update("INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
+        writer.updateRow(event.projectId(), "DELETE FROM %s WHERE project_id = ?".formatted(retention()), event.projectId());
+        writer.updateRow(event.projectId(), "INSERT INTO %s (project_id, keep_last, max_age_seconds, set_by, set_at) VALUES (?, ?, ?, ?, ?)"
                 .formatted(retention()),
                 event.projectId(), event.keepLast(), event.maxAgeSeconds(), event.setBy(), UtcColumns.column(event.setAt()));
     }

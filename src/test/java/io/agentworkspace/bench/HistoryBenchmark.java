@@ -62,6 +62,8 @@ public final class HistoryBenchmark {
         List<String> phases = List.of((args.length > 2 ? args[2] : "chain,replay,rebuild,export").split(","));
         // the projections to rebuild; only api-tokens has rows in this history, the others read it all and write nothing
         List<String> rebuilt = List.of((args.length > 3 ? args[3] : "api-tokens").split(","));
+        // what the history is made of: tokens (issuances), runs (4 events a run) or secrets (a set and 9 rotations each)
+        String history = args.length > 4 ? args[4] : "tokens";
         String database = TestServices.createDatabase();
         Path dir = Files.createTempDirectory("history-bench");
         Long mariaDb = pidOf(Path.of(System.getenv().getOrDefault("AGENT_SERVICES_DIR", ".services"), "mariadb.pid"));
@@ -69,11 +71,17 @@ public final class HistoryBenchmark {
             long seeded = System.nanoTime();
             BulkEvents bulk = store.bulk();
             for (int done = 0; done < events; done += 10_000) {
-                bulk.issueTokens(Math.min(10_000, events - done), 1000);
+                int chunk = Math.min(10_000, events - done);
+                switch (history) {
+                    case "tokens" -> bulk.issueTokens(chunk, 1000);
+                    case "runs" -> bulk.runs(chunk / 4, 1000);
+                    case "secrets" -> bulk.secrets(chunk / 10, 10, 1000);
+                    default -> throw new IllegalArgumentException("history is tokens, runs or secrets, not " + history);
+                }
             }
             String token = adminToken(store);
             long head = store.jdbc().queryForObject("SELECT MAX(globalIndex) FROM DomainEventEntry", Long.class);
-            System.out.printf("History benchmark: %d events seeded in %.1f s (MariaDB %s); %d run(s) per figure%n", events,
+            System.out.printf("History benchmark: %d %s events seeded in %.1f s (MariaDB %s); %d run(s) per figure%n", events, history,
                     (System.nanoTime() - seeded) / 1e9, store.jdbc().queryForObject("SELECT VERSION()", String.class), runs);
             // live processors start at the head: the rebuild and the export are then the only projection work
             for (String processor : LIVE_PROCESSORS) {

@@ -64,6 +64,38 @@ class ProjectionWriterTest {
     }
 
     @Test
+    void writesThatNameTheirRowRunInRoundsOneBatchPerStatementEachRowInItsOrder() {
+        // as runs do: each row inserted, then updated twice, interleaved with the other rows
+        handle(6, i -> {
+            writer.updateRow("row-" + i, "INSERT INTO rows_written (id, label) VALUES (?, ?)", i, "new");
+            writer.updateRow("row-" + i, "UPDATE rows_written SET label = ? WHERE id = ?", "started", i);
+            writer.updateRow("row-" + i, "UPDATE rows_written SET label = CONCAT(label, ?) WHERE id = ?", " and ended", i);
+        });
+
+        assertThat(executions).containsExactly("batch of 6", "batch of 6", "batch of 6");
+        assertThat(jdbc.queryForList("SELECT label FROM rows_written ORDER BY id", String.class))
+                .containsOnly("started and ended").hasSize(6);
+    }
+
+    @Test
+    void aWriteThatNamesNoRowIsABarrierTheRowsWritesDoNotCross() {
+        handle(4, i -> {
+            writer.updateRow("row-" + i, "INSERT INTO rows_written (id, label) VALUES (?, ?)", i, "before");
+            if (i == 1) {
+                writer.update("UPDATE rows_written SET label = ?", "reset");
+            }
+            if (i == 3) {
+                writer.updateRow("row-0", "UPDATE rows_written SET label = ? WHERE id = ?", "after", 0);
+            }
+        });
+
+        // rows 0-1 | the reset of every row | rows 2-3, then the update of row 0 (after the reset, as it was made)
+        assertThat(executions).containsExactly("batch of 2", "update", "batch of 2", "update");
+        assertThat(jdbc.queryForList("SELECT label FROM rows_written ORDER BY id", String.class))
+                .containsExactly("after", "reset", "before", "before");
+    }
+
+    @Test
     void aHandlerReadingItsTablesSeesEveryWriteMadeBeforeIt() {
         List<List<String>> seen = new ArrayList<>();
         handle(3, i -> {

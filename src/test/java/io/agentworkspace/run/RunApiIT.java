@@ -142,7 +142,9 @@ class RunApiIT {
         assertThat(summary.get("toolCalls").asInt()).isEqualTo(2);
         assertThat(summary.get("filesChanged").toString()).isEqualTo("[\"notes/hello.txt\"]");
         assertThat(run.get("fencingToken").asLong()).isPositive();
-        assertThat(run.get("waitMs").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(run.get("waitMs").asLong()).as("from the last queueing to the start").isEqualTo(Duration.between(
+                java.time.Instant.parse(run.get("lastQueuedAt").asText()),
+                java.time.Instant.parse(run.get("startingAt").asText())).toMillis());
         assertThat(Files.readString(workspaces.of(projectId).resolve("notes/hello.txt"))).isEqualTo("hi there\n");
 
         List<JsonNode> events = RunsApi.awaitConsole(http, runId, "run.succeeded");

@@ -31,7 +31,7 @@ import io.agentworkspace.support.TestServices;
  * succeeds, and the rebuilt model shows each of them as it ended.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"agent.runs.providers.script.enabled=true", "agent.projections.rebuild-max-rate=10"})
+        properties = {"agent.runs.providers.script.enabled=true", "agent.projections.rebuild-max-rate=40"})
 @ActiveProfiles("mysql")
 class RunsRebuildIT {
 

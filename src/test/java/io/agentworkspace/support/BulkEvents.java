@@ -15,9 +15,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.auth.ApiTokenIssued;
 import io.agentworkspace.auth.ApiTokenRevoked;
+import io.agentworkspace.run.RunLimits;
+import io.agentworkspace.run.RunQueued;
+import io.agentworkspace.run.RunStarted;
+import io.agentworkspace.run.RunStarting;
+import io.agentworkspace.run.RunSucceeded;
+import io.agentworkspace.run.RunSummary;
+import io.agentworkspace.secret.SecretRotated;
+import io.agentworkspace.secret.SecretSet;
 
 /**
- * Appends many real events (token issuances and revocations, valid against the catalogue) straight through the
+ * Appends many real events (token issuances and revocations, whole runs, secret versions; valid against the catalogue) straight through the
  * application's event storage engine, in transactions of many events: the fast way to give a test a large history.
  */
 public final class BulkEvents {
@@ -57,6 +65,59 @@ public final class BulkEvents {
                 batch = new ArrayList<>(perTransaction);
             }
         }
+    }
+
+    /**
+     * {@code count} runs that each went the whole way: queued, starting, started, succeeded (four events a run, one
+     * row in the runs model); {@code perTransaction} events per commit. Returns the run ids.
+     */
+    public List<String> runs(int count, int perTransaction) {
+        List<String> ids = new ArrayList<>(count);
+        List<DomainEventMessage<?>> batch = new ArrayList<>(perTransaction);
+        String projectId = uuid();
+        RunSummary summary = new RunSummary("done", 1200, 300, 0.01, 2, 1, List.of("notes.txt"), 1, 900);
+        for (int i = 0; i < count; i++) {
+            String runId = uuid();
+            ids.add(runId);
+            Instant at = Instant.now();
+            batch.add(run(runId, 0, new RunQueued(runId, projectId, "agents-default", "script", "script", "say run " + i,
+                    new RunLimits(600, 100_000, 5), "requeue", null, "bulk", at)));
+            batch.add(run(runId, 1, new RunStarting(runId, projectId, "agents-default", 1, "bulk-node", i + 1L,
+                    at.plusMillis(40))));
+            batch.add(run(runId, 2, new RunStarted(runId, projectId, "agents-default", 1, at.plusMillis(60))));
+            batch.add(run(runId, 3, new RunSucceeded(runId, projectId, "agents-default", 1, summary, at.plusMillis(960))));
+            if (batch.size() >= perTransaction || i == count - 1) {
+                append(batch);
+                batch = new ArrayList<>(perTransaction);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * {@code names} secrets of {@code versions} versions each: set, then rotated (a row per name, rewritten by every
+     * version); {@code perTransaction} events per commit.
+     */
+    public void secrets(int names, int versions, int perTransaction) {
+        List<DomainEventMessage<?>> batch = new ArrayList<>(perTransaction);
+        for (int i = 0; i < names; i++) {
+            String name = "bulk.secret-" + i + "-" + tokenId();
+            for (int version = 1; version <= versions; version++) {
+                String ciphertext = HexFormat.of().formatHex(new byte[48]) + version;
+                Object event = version == 1
+                        ? new SecretSet(name, version, "bulk-key", ciphertext, tokenId(), "…" + version, Instant.now(), "bulk")
+                        : new SecretRotated(name, version, "bulk-key", ciphertext, tokenId(), "…" + version, Instant.now(), "bulk");
+                batch.add(new GenericDomainEventMessage<>("Secret", name, version - 1, event));
+            }
+            if (batch.size() >= perTransaction || i == names - 1) {
+                append(batch);
+                batch = new ArrayList<>(perTransaction);
+            }
+        }
+    }
+
+    private static DomainEventMessage<?> run(String runId, long sequence, Object event) {
+        return new GenericDomainEventMessage<>("Run", runId, sequence, event);
     }
 
     public void append(List<DomainEventMessage<?>> events) {

@@ -21,7 +21,7 @@ public record ProjectionSettings(@DefaultValue("100") int batchSize,
                                  @DefaultValue("1000") long tokenClaimIntervalMs,
                                  @DefaultValue("true") boolean wakeOnAppend,
                                  @DefaultValue("1000") long progressIntervalMs,
-                                 @DefaultValue("500") int rebuildBatchSize,
+                                 @DefaultValue("2000") int rebuildBatchSize,
                                  @DefaultValue("0") double rebuildMaxRate,
                                  @DefaultValue("true") boolean rebuildOutdated) {
 }

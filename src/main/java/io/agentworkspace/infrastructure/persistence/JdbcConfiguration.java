@@ -34,6 +34,11 @@ class JdbcConfiguration {
         if (properties.getUrl().startsWith("jdbc:mariadb:") || properties.getUrl().startsWith("jdbc:mysql:")) {
             tls.applyTo(dataSource);
         }
+        if (properties.getUrl().startsWith("jdbc:mariadb:") && !properties.getUrl().contains("useBulkStmts=")) {
+            // MariaDB Connector/J sends only INSERT batches in its bulk protocol unless told: the projections' batched
+            // UPDATEs (ProjectionWriter) would go one statement each; a URL that sets it decides
+            dataSource.addDataSourceProperty("useBulkStmts", "true");
+        }
         return dataSource;
     }
 
