@@ -16,7 +16,6 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.infrastructure.RejectedCommand;
+import io.agentworkspace.infrastructure.axon.HistoryReader;
 import io.agentworkspace.infrastructure.axon.ProjectionSettings;
 import io.agentworkspace.infrastructure.persistence.UtcColumns;
 
@@ -42,7 +42,7 @@ public class ProjectionRebuilds {
 
     private final ProjectionCatalog catalog;
     private final EventProcessingConfiguration processing;
-    private final EventStore eventStore;
+    private final HistoryReader history;
     private final TokenStore tokenStore;
     private final TransactionTemplate transactions;
     private final JdbcTemplate jdbc;
@@ -56,13 +56,13 @@ public class ProjectionRebuilds {
     private final Map<String, Rebuild> latest = new ConcurrentHashMap<>();
     private final Map<String, Long> processedByEnded = new java.util.HashMap<>();
 
-    ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, EventStore eventStore,
+    ProjectionRebuilds(ProjectionCatalog catalog, EventProcessingConfiguration processing, HistoryReader history,
                        TokenStore tokenStore, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
                        ShadowTables shadowTables, ProjectionVersions versions, MeterRegistry meters, Clock clock,
                        ProjectionSettings settings) {
         this.catalog = catalog;
         this.processing = processing;
-        this.eventStore = eventStore;
+        this.history = history;
         this.tokenStore = tokenStore;
         this.transactions = new TransactionTemplate(transactionManager);
         this.jdbc = jdbc;
@@ -91,7 +91,7 @@ public class ProjectionRebuilds {
         StreamingEventProcessor live = processing.eventProcessor(projection.processingGroup(), StreamingEventProcessor.class)
                 .orElseThrow(() -> new RejectedCommand(RejectedCommand.Reason.UNAVAILABLE, "projection-not-running", null,
                         "The processor of projection " + name + " does not run on this node."));
-        Rebuild rebuild = new Rebuild(UUID.randomUUID().toString(), projection, live, eventStore, tokenStore,
+        Rebuild rebuild = new Rebuild(UUID.randomUUID().toString(), projection, live, history.source(), tokenStore,
                 transactions, new Steps(), clock, batchSize, maxRate);
         running.put(name, rebuild);
         latest.put(name, rebuild);

@@ -20,8 +20,8 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.slf4j.Logger;
@@ -55,7 +55,7 @@ final class Rebuild implements Runnable {
     private final String id;
     private final ProjectionCatalog.Projection projection;
     private final StreamingEventProcessor live;
-    private final EventStore eventStore;
+    private final StreamableMessageSource<TrackedEventMessage<?>> history;
     private final TokenStore tokenStore;
     private final TransactionTemplate transactions;
     private final Steps steps;
@@ -72,13 +72,14 @@ final class Rebuild implements Runnable {
     private volatile Instant finishedAt;
     private volatile String failure;
 
-    Rebuild(String id, ProjectionCatalog.Projection projection, StreamingEventProcessor live, EventStore eventStore,
+    Rebuild(String id, ProjectionCatalog.Projection projection, StreamingEventProcessor live,
+            StreamableMessageSource<TrackedEventMessage<?>> history,
             TokenStore tokenStore, TransactionTemplate transactions, Steps steps, Clock clock, int batchSize,
             double maxRate) {
         this.id = id;
         this.projection = projection;
         this.live = live;
-        this.eventStore = eventStore;
+        this.history = history;
         this.tokenStore = tokenStore;
         this.transactions = transactions;
         this.steps = steps;
@@ -105,8 +106,8 @@ final class Rebuild implements Runnable {
         try {
             steps.building(this);
             EventHandlerInvoker handlers = ((AbstractEventProcessor) live).eventHandlerInvoker();
-            head = positionOf(eventStore.createHeadToken());
-            try (BlockingStream<TrackedEventMessage<?>> stream = eventStore.openStream(null)) {
+            head = positionOf(history.createHeadToken());
+            try (BlockingStream<TrackedEventMessage<?>> stream = history.openStream(null)) {
                 TrackingToken reached = null;
                 long buildStart = System.nanoTime();
                 while (true) {

@@ -75,12 +75,30 @@ class AxonConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connections, TransactionManager transactions,
                                           EventSchema schema) {
-        // events per query of a stream (Axon's default is 100): a rebuild or a catch-up reads the history in
-        // a tenth of the round trips; a live processor at the head still gets what is there
-        return JdbcEventStorageEngine.builder().batchSize(1000).snapshotSerializer(defaultSerializer)
+        return storageEngine(defaultSerializer, exceptions, eventSerializer, configuration, connections, transactions,
+                schema).build();
+    }
+
+    @Bean(destroyMethod = "shutDown")
+    HistoryReader historyReader(Serializer defaultSerializer, PersistenceExceptionResolver exceptions,
+                                @Qualifier("eventSerializer") Serializer eventSerializer,
+                                org.axonframework.config.Configuration configuration,
+                                ConnectionProvider connections, TransactionManager transactions, EventSchema schema) {
+        return new HistoryReader(EmbeddedEventStore.builder().storageEngine(storageEngine(defaultSerializer, exceptions,
+                eventSerializer, configuration, connections, transactions, schema).batchSize(HistoryReader.PAGE).build())
+                .build());
+    }
+
+    private static JdbcEventStorageEngine.Builder storageEngine(Serializer defaultSerializer,
+                                                                PersistenceExceptionResolver exceptions,
+                                                                Serializer eventSerializer,
+                                                                org.axonframework.config.Configuration configuration,
+                                                                ConnectionProvider connections,
+                                                                TransactionManager transactions, EventSchema schema) {
+        return JdbcEventStorageEngine.builder().snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain()).persistenceExceptionResolver(exceptions)
                 .eventSerializer(eventSerializer).snapshotFilter(configuration.snapshotFilter())
-                .connectionProvider(connections).transactionManager(transactions).schema(schema).build();
+                .connectionProvider(connections).transactionManager(transactions).schema(schema);
     }
 
     /**
