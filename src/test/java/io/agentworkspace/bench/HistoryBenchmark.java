@@ -62,7 +62,8 @@ public final class HistoryBenchmark {
         List<String> phases = List.of((args.length > 2 ? args[2] : "chain,replay,rebuild,export").split(","));
         // the projections to rebuild; only api-tokens has rows in this history, the others read it all and write nothing
         List<String> rebuilt = List.of((args.length > 3 ? args[3] : "api-tokens").split(","));
-        // what the history is made of: tokens (issuances), runs (4 events a run) or secrets (a set and 9 rotations each)
+        // what the history is made of: tokens (issuances), runs (4 events a run), secrets (a set and 9 rotations each),
+        // or projects, pairings, snapshots, rag-index-runs (2 events each, a row written then updated)
         String history = args.length > 4 ? args[4] : "tokens";
         String database = TestServices.createDatabase();
         Path dir = Files.createTempDirectory("history-bench");
@@ -76,7 +77,9 @@ public final class HistoryBenchmark {
                     case "tokens" -> bulk.issueTokens(chunk, 1000);
                     case "runs" -> bulk.runs(chunk / 4, 1000);
                     case "secrets" -> bulk.secrets(chunk / 10, 10, 1000);
-                    default -> throw new IllegalArgumentException("history is tokens, runs or secrets, not " + history);
+                    case "projects", "pairings", "snapshots", "rag-index-runs" -> bulk.entities(history, chunk / 2, 1000);
+                    default -> throw new IllegalArgumentException("history is tokens, runs, secrets, projects, pairings, "
+                            + "snapshots or rag-index-runs, not " + history);
                 }
             }
             String token = adminToken(store);

@@ -15,6 +15,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.agentworkspace.auth.ApiTokenIssued;
 import io.agentworkspace.auth.ApiTokenRevoked;
+import io.agentworkspace.auth.DevicePaired;
+import io.agentworkspace.auth.PairingCodeIssued;
+import io.agentworkspace.project.ProjectRegistered;
+import io.agentworkspace.project.WorkspaceCloned;
+import io.agentworkspace.rag.RagIndexCompleted;
+import io.agentworkspace.rag.RagIndexRequested;
 import io.agentworkspace.run.RunLimits;
 import io.agentworkspace.run.RunQueued;
 import io.agentworkspace.run.RunStarted;
@@ -23,9 +29,11 @@ import io.agentworkspace.run.RunSucceeded;
 import io.agentworkspace.run.RunSummary;
 import io.agentworkspace.secret.SecretRotated;
 import io.agentworkspace.secret.SecretSet;
+import io.agentworkspace.snapshot.SnapshotCreated;
+import io.agentworkspace.snapshot.SnapshotRequested;
 
 /**
- * Appends many real events (token issuances and revocations, whole runs, secret versions; valid against the catalogue) straight through the
+ * Appends many real events (token issuances and revocations, whole runs, secret versions, two-event lifecycles of the other read models; valid against the catalogue) straight through the
  * application's event storage engine, in transactions of many events: the fast way to give a test a large history.
  */
 public final class BulkEvents {
@@ -110,6 +118,46 @@ public final class BulkEvents {
                 batch.add(new GenericDomainEventMessage<>("Secret", name, version - 1, event));
             }
             if (batch.size() >= perTransaction || i == names - 1) {
+                append(batch);
+                batch = new ArrayList<>(perTransaction);
+            }
+        }
+    }
+
+    /**
+     * {@code count} entities of one read model, two events each, the second updating the row the first wrote:
+     * {@code projects} (registered, cloned), {@code pairings} (code issued, device paired), {@code snapshots}
+     * (requested, created) or {@code rag-index-runs} (requested, completed); {@code perTransaction} events per commit.
+     */
+    public void entities(String model, int count, int perTransaction) {
+        List<DomainEventMessage<?>> batch = new ArrayList<>(perTransaction);
+        for (int i = 0; i < count; i++) {
+            String id = uuid();
+            String other = uuid();
+            Instant at = Instant.now();
+            List<Object> events = switch (model) {
+                case "projects" -> List.of(new ProjectRegistered(id, "bulk-project-" + id, "git-url", "https://example.invalid/" + i + ".git", at, "bulk"),
+                        new WorkspaceCloned(id, HexFormat.of().formatHex(new byte[20]), "main", i + 1L, at.plusMillis(500)));
+                case "pairings" -> List.of(new PairingCodeIssued(id, tokenId() + tokenId(), "phone " + i, at.plusSeconds(600), at, "bulk"),
+                        new DevicePaired(id, "iPhone " + i, tokenId(), at.plusSeconds(30)));
+                case "snapshots" -> List.of(new SnapshotRequested(id, other, "snapshot " + i, "bulk", at),
+                        new SnapshotCreated(id, other, HexFormat.of().formatHex(new byte[20]), "local", "snapshots/" + id,
+                                4096, 16384, 12, HexFormat.of().formatHex(new byte[32]), i + 1L, at.plusSeconds(1)));
+                case "rag-index-runs" -> List.of(new RagIndexRequested(id, other, "api", "bulk", at),
+                        new RagIndexCompleted(id, other, "local", 12, 3, 0, 40, 200, 0, 240, 900, at.plusSeconds(1)));
+                default -> throw new IllegalArgumentException("no bulk events for " + model);
+            };
+            String type = switch (model) {
+                case "projects" -> "Project";
+                case "pairings" -> "Pairing";
+                case "snapshots" -> "ProjectSnapshots";
+                default -> "IndexRun";
+            };
+            String aggregate = model.equals("snapshots") ? other : id;
+            for (int sequence = 0; sequence < events.size(); sequence++) {
+                batch.add(new GenericDomainEventMessage<>(type, aggregate, sequence, events.get(sequence)));
+            }
+            if (batch.size() >= perTransaction || i == count - 1) {
                 append(batch);
                 batch = new ArrayList<>(perTransaction);
             }
