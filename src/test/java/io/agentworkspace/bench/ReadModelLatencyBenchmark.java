@@ -51,7 +51,9 @@ import reactor.netty.resources.ConnectionProvider;
  * The idle rounds run twice, in the same run: first with the processors on Axon's own re-poll of a quiet store
  * ({@code agent.projections.wake-on-append=false}, the baseline), then woken on append (the default).
  *
- * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3]}
+ * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3] [no-baseline]} (rate 0:
+ * idle only). Besides the whole latency, the idle table shows its part after the command's own unit of work
+ * committed (the events appended): what the processors add.
  */
 public final class ReadModelLatencyBenchmark {
 
@@ -60,16 +62,23 @@ public final class ReadModelLatencyBenchmark {
 
     /** Dispatch time of each command by its message id; an event's {@code traceId} names its command. */
     private final Map<String, Long> dispatched = new ConcurrentHashMap<>();
+    /** When each command's unit of work committed (its events appended) by its message id. */
+    private final Map<String, Long> committed = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
     /** Latencies in microseconds per projection, for the current phase. */
     private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+    /** The part of each latency after the command's events were appended (read by the processor, handled, committed). */
+    private final Map<String, List<Long>> afterAppend = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean baseline = args.length <= 3 || !args[3].equals("no-baseline");
         // the baseline of the same run: Axon's own re-poll of a quiet store (every 500 ms), idle only
-        new ReadModelLatencyBenchmark().run(rate, seconds, runs, false);
+        if (baseline) {
+            new ReadModelLatencyBenchmark().run(rate, seconds, runs, false);
+        }
         new ReadModelLatencyBenchmark().run(rate, seconds, runs, true);
     }
 
@@ -111,11 +120,12 @@ public final class ReadModelLatencyBenchmark {
 
             List<Map<String, long[]>> loadRounds = new ArrayList<>();
             List<Double> achieved = new ArrayList<>();
-            if (wake) {
+            boolean loaded = wake && rate > 0;
+            if (loaded) {
                 load(client, http, project, origin, rate, Math.min(seconds, 10));
             }
             before = meter.sample();
-            for (int r = 0; wake && r < runs; r++) {
+            for (int r = 0; loaded && r < runs; r++) {
                 LoadResult result = load(client, http, project, origin, rate, seconds);
                 achieved.add(result.answeredPerSecond());
                 loadRounds.add(result.figures());
@@ -123,13 +133,15 @@ public final class ReadModelLatencyBenchmark {
             String loadCpu = HostCpu.describe(before, meter.sample());
 
             System.out.println();
-            System.out.println("| projection | idle p50 ms | idle p99 ms | idle p99 min–max | idle events | load p50 ms "
+            System.out.println("| projection | idle p50 ms | idle p99 ms | idle p99 min–max | idle events "
+                    + "| idle after append p50 ms | idle after append p99 ms | load p50 ms "
                     + "| load p99 ms | load p99 min–max | load events |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             for (String projection : PROJECTIONS) {
-                System.out.printf("| %s | %s | %s | %s | %d | %s | %s | %s | %d |%n", projection,
+                System.out.printf("| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %d |%n", projection,
                         median(idleRounds, projection, 0), median(idleRounds, projection, 1),
                         spread(idleRounds, projection), count(idleRounds, projection),
+                        median(idleRounds, projection, 3), median(idleRounds, projection, 4),
                         median(loadRounds, projection, 0), median(loadRounds, projection, 1),
                         spread(loadRounds, projection), count(loadRounds, projection));
             }
@@ -143,15 +155,27 @@ public final class ReadModelLatencyBenchmark {
             dispatched.put(command.getIdentifier(), System.nanoTime());
             return command;
         });
+        app.bean(CommandBus.class).registerHandlerInterceptor((unitOfWork, chain) -> {
+            String id = unitOfWork.getMessage().getIdentifier();
+            unitOfWork.afterCommit(done -> committed.put(id, System.nanoTime()));
+            return chain.proceed();
+        });
         EventProcessingConfiguration processing = app.bean(EventProcessingConfiguration.class);
         for (String projection : PROJECTIONS) {
             MessageHandlerInterceptor<EventMessage<?>> interceptor = (unitOfWork, chain) -> {
                 Object trace = unitOfWork.getMessage().getMetaData().get("traceId");
                 Long sent = trace == null ? null : dispatched.get(trace.toString());
                 if (sent != null) {
-                    unitOfWork.afterCommit(committed -> latencies.computeIfAbsent(projection,
-                            p -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                            .add((System.nanoTime() - sent) / 1000));
+                    unitOfWork.afterCommit(done -> {
+                        long now = System.nanoTime();
+                        latencies.computeIfAbsent(projection, p -> java.util.Collections.synchronizedList(
+                                new ArrayList<>())).add((now - sent) / 1000);
+                        Long appended = committed.get(trace.toString());
+                        if (appended != null) {
+                            afterAppend.computeIfAbsent(projection, p -> java.util.Collections.synchronizedList(
+                                    new ArrayList<>())).add((now - appended) / 1000);
+                        }
+                    });
                 }
                 return chain.proceed();
             };
@@ -163,6 +187,7 @@ public final class ReadModelLatencyBenchmark {
     /** One command at a time of each kind; returns p50/p99 (µs) and counts per projection. */
     private Map<String, long[]> idle(WebTestClient http, String project, Path origin) throws Exception {
         latencies.clear();
+        afterAppend.clear();
         for (int i = 0; i < 30; i++) {
             issueToken(http);
             Thread.sleep(50);
@@ -195,6 +220,7 @@ public final class ReadModelLatencyBenchmark {
     private LoadResult load(WebClient client, WebTestClient http, String project, Path origin, int rate,
                             int seconds) throws Exception {
         latencies.clear();
+        afterAppend.clear();
         AtomicLong answered = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long total = (long) rate * seconds;
@@ -253,19 +279,27 @@ public final class ReadModelLatencyBenchmark {
         return new LoadResult(figures(), answeredPerSecond);
     }
 
+    /** Per projection: p50, p99, count, and p50, p99 of the part after the command's append (µs). */
     private Map<String, long[]> figures() {
         Map<String, long[]> figures = new TreeMap<>();
         latencies.forEach((projection, list) -> {
-            long[] sorted;
-            synchronized (list) {
-                sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
-            }
+            long[] sorted = sorted(list);
+            long[] after = sorted(afterAppend.getOrDefault(projection, List.of()));
             if (sorted.length > 0) {
-                figures.put(projection, new long[] {percentile(sorted, 50), percentile(sorted, 99), sorted.length});
+                figures.put(projection, new long[] {percentile(sorted, 50), percentile(sorted, 99), sorted.length,
+                        after.length == 0 ? 0 : percentile(after, 50), after.length == 0 ? 0 : percentile(after, 99)});
             }
         });
         dispatched.clear();
+        committed.clear();
+        afterAppend.clear();
         return figures;
+    }
+
+    private static long[] sorted(List<Long> list) {
+        synchronized (list) {
+            return list.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
     }
 
     private static long percentile(long[] sorted, double p) {
