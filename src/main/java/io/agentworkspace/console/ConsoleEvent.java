@@ -1,5 +1,6 @@
 package io.agentworkspace.console;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,7 +15,9 @@ import org.springframework.lang.Nullable;
  * before it. {@code data} is the text a Pusher client receives as the frame's {@code data}; {@code dataIsJson} says
  * whether it is a JSON value (always, for events published through {@link ConsoleEventService}).
  *
- * <p>Each transport's wire bytes are encoded once per event, however many subscribers receive it.
+ * <p>Each transport's wire bytes are encoded once per event, however many subscribers receive it, and kept outside
+ * the heap, read-only: every connection writes the same memory (a heap buffer would be copied once per connection
+ * before the socket could take it). That memory is freed with the event.
  */
 public final class ConsoleEvent implements ConsoleFeed.Item {
 
@@ -29,8 +32,8 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     @Nullable
     private final String traceparent;
     private volatile byte[] pusherFrame;
-    private volatile byte[] webSocketFrame;
-    private volatile byte[] sseFrame;
+    private volatile ByteBuffer webSocketWire;
+    private volatile ByteBuffer sseWire;
 
     public ConsoleEvent(long id, String channel, String event, String data, boolean dataIsJson, long publishedMicros,
                         @Nullable String excludedSocketId) {
@@ -110,13 +113,25 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
     }
 
     /** {@link #pusherFrame()} as a whole WebSocket text frame, header included, ready to be written. */
-    public byte[] webSocketFrame() {
-        byte[] frame = webSocketFrame;
-        if (frame == null) {
-            frame = WebSocketFrames.text(pusherFrame());
-            webSocketFrame = frame;
+    public ByteBuffer webSocketWire() {
+        ByteBuffer wire = webSocketWire;
+        if (wire == null) {
+            wire = offHeap(WebSocketFrames.text(pusherFrame()));
+            webSocketWire = wire;
         }
-        return frame;
+        return wire.duplicate();
+    }
+
+    /** {@link #sseWire()} as bytes. */
+    public byte[] sseFrame() {
+        ByteBuffer wire = sseWire();
+        byte[] bytes = new byte[wire.remaining()];
+        wire.get(bytes);
+        return bytes;
+    }
+
+    private static ByteBuffer offHeap(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
     }
 
     /**
@@ -125,9 +140,9 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
      * them ends an SSE line: every line of the item gets a {@code data:} field of its own, which the client joins
      * with {@code \n} (JSON whitespace still), so a payload can never end the event early or inject a field.
      */
-    public byte[] sseFrame() {
-        byte[] frame = sseFrame;
-        if (frame == null) {
+    public ByteBuffer sseWire() {
+        ByteBuffer wire = sseWire;
+        if (wire == null) {
             String item = itemJson();
             StringBuilder message = new StringBuilder(64 + item.length()).append("id: ").append(id).append('\n');
             if (item.indexOf('\n') < 0 && item.indexOf('\r') < 0) {
@@ -137,10 +152,10 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
                     message.append("data: ").append(line).append('\n');
                 }
             }
-            frame = message.append('\n').toString().getBytes(StandardCharsets.UTF_8);
-            sseFrame = frame;
+            wire = offHeap(message.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            sseWire = wire;
         }
-        return frame;
+        return wire.duplicate();
     }
 
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");

@@ -159,7 +159,7 @@ class ConsoleStreamController {
                             backlog.check(lastSent.get(), outbox.queuedBytes());
                             metrics.delivered(ConsoleMetrics.Transport.SSE, event);
                             lastSent.set(event.id());
-                            outbox.offer(event.sseFrame(), event.id());
+                            outbox.offer(event.sseWire(), event.id());
                         } else if (item instanceof ConsoleFeed.CursorReset reset) {
                             outbox.offer(bytes("event: reset\ndata: {\"channel\":\"" + reset.channel()
                                     + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n"));

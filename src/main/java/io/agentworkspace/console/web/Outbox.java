@@ -1,5 +1,6 @@
 package io.agentworkspace.console.web;
 
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,8 +14,9 @@ import reactor.util.concurrent.Queues;
  * What one connection has yet to send, written by its own event loop: whoever offers a frame (the console thread
  * routing an event, the connection answering a ping) queues it, and one task on the connection's event loop writes
  * everything queued and flushes once. So the frames of a batch reach the socket in one system call, never one flush
- * per frame, and every frame is written as the shared bytes it was encoded to once (no copy, no promise). Frames
- * are complete protocol frames; the pipeline passes raw bytes through its frame encoder untouched.
+ * per frame, and every frame is written as the shared bytes it was encoded to once (no copy, no promise): an event's
+ * frame is memory outside the heap the socket writes as it is. Frames are complete protocol frames; the pipeline
+ * passes raw bytes through its frame encoder untouched.
  */
 final class Outbox implements Runnable {
 
@@ -46,23 +48,28 @@ final class Outbox implements Runnable {
     }
 
     void offer(byte[] frame) {
+        offer(ByteBuffer.wrap(frame));
+    }
+
+    /** @param frame read by the outbox alone from now on (a duplicate of a shared frame) */
+    void offer(ByteBuffer frame) {
         if (closed) {
             return;
         }
-        queuedBytes.addAndGet(frame.length);
+        queuedBytes.addAndGet(frame.remaining());
         enqueue(frame);
     }
 
     /** An event's frame: once it is written, {@code id} is the last id the connection was sent. */
-    void offer(byte[] frame, long id) {
+    void offer(ByteBuffer frame, long id) {
         if (closed) {
             return;
         }
-        queuedBytes.addAndGet(frame.length);
+        queuedBytes.addAndGet(frame.remaining());
         enqueue(new Event(frame, id));
     }
 
-    private record Event(byte[] frame, long id) {
+    private record Event(ByteBuffer frame, long id) {
     }
 
     /** The id of the last event frame written to the socket ({@code initial} before any). */
@@ -125,14 +132,14 @@ final class Outbox implements Runnable {
             boolean wrote = false;
             Object item;
             while ((item = frames.poll()) != null) {
-                if (item instanceof byte[] frame) {
-                    queuedBytes.addAndGet(-frame.length);
+                if (item instanceof ByteBuffer frame) {
+                    queuedBytes.addAndGet(-frame.remaining());
                     if (!dropping && channel.isActive()) {
                         channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
                         wrote = true;
                     }
                 } else if (item instanceof Event event) {
-                    queuedBytes.addAndGet(-event.frame().length);
+                    queuedBytes.addAndGet(-event.frame().remaining());
                     if (!dropping && channel.isActive()) {
                         channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise());
                         lastWrittenId = event.id();

@@ -1,5 +1,6 @@
 package io.agentworkspace.console.web;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -251,7 +252,7 @@ final class PusherSocket {
                     return Mono.empty();
                 });
         AtomicBoolean authorizationEnded = new AtomicBoolean();
-        Flux<byte[]> frames = present.flatMapMany(members -> context.feed()
+        Flux<ByteBuffer> frames = present.flatMapMany(members -> context.feed()
                         .follow(Set.of(channel), since, socketId)
                         .map(item -> toFrame(subscribed, item, member == null ? null : members)))
                 .onErrorResume(CursorInFuture.class, future -> {
@@ -278,13 +279,13 @@ final class PusherSocket {
                 .subscribe(this::send, failed);
     }
 
-    private byte[] toFrame(Subscribed subscribed, ConsoleFeed.Item item, @Nullable Map<String, JsonNode> present) {
+    private ByteBuffer toFrame(Subscribed subscribed, ConsoleFeed.Item item, @Nullable Map<String, JsonNode> present) {
         String channel = subscribed.channel();
         if (item instanceof ConsoleEvent event) {
             backlog.check(lastSentId, outbox.queuedBytes());
             lastSentId = event.id();
             context.metrics().delivered(ConsoleMetrics.Transport.WS, event);
-            return event.webSocketFrame();
+            return event.webSocketWire();
         }
         if (item instanceof ConsoleFeed.CursorReset reset) {
             return frame("console:reset", channel, "{\"missedThrough\":" + reset.missedThrough() + "}");
@@ -422,7 +423,7 @@ final class PusherSocket {
         send(errorFrame(code, message));
     }
 
-    private void send(byte[] frame) {
+    private void send(ByteBuffer frame) {
         if (closed) {
             return;
         }
@@ -434,7 +435,7 @@ final class PusherSocket {
         outbox.offer(frame);
     }
 
-    private byte[] errorFrame(@Nullable Integer code, String message) {
+    private ByteBuffer errorFrame(@Nullable Integer code, String message) {
         ObjectNode data = JSON.createObjectNode().put("message", message);
         if (code == null) {
             data.putNull("code");
@@ -444,7 +445,7 @@ final class PusherSocket {
         return text("{\"event\":\"pusher:error\",\"data\":" + data + "}");
     }
 
-    private byte[] frame(String event, @Nullable String channel, String data) {
+    private ByteBuffer frame(String event, @Nullable String channel, String data) {
         ObjectNode frame = JSON.createObjectNode().put("event", event);
         if (channel != null) {
             frame.put("channel", channel);
@@ -453,8 +454,8 @@ final class PusherSocket {
         return text(frame.toString());
     }
 
-    private static byte[] text(String json) {
-        return io.agentworkspace.console.WebSocketFrames.text(json.getBytes(StandardCharsets.UTF_8));
+    private static ByteBuffer text(String json) {
+        return ByteBuffer.wrap(io.agentworkspace.console.WebSocketFrames.text(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Pusher clients send {@code data} as an object; some send it as a JSON string. */
