@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -99,6 +100,7 @@ abstract class EveryProjectionRebuildContract {
         List<String> listedBefore = traffic.ids().apply(list(traffic.listUri()));
         long rowsBefore = rows(projection);
         assertThat(listedBefore).isNotEmpty();
+        Map<String, Map<String, List<String>>> indexesBefore = indexes(projection);
 
         // a client's pace, well inside the token's rate limit
         QueryingClient reader = QueryingClient.start("reading-" + name, Duration.ofMillis(20), fail -> {
@@ -125,6 +127,7 @@ abstract class EveryProjectionRebuildContract {
                     .until(() -> list("/api/projections/" + name),
                             view -> !List.of("building", "switching").contains(view.at("/rebuild/state").asText()));
             assertThat(finished.at("/rebuild/state").asText()).as(finished.toString()).isEqualTo("done");
+            assertThat(indexes(projection)).as("the rebuilt tables' indexes").isEqualTo(indexesBefore);
             ProjectionsApi.awaitCaughtUp(http);
             ReadModelChecksums.ReadModel rebuilt = checksums.readModel(projection);
             assertThat(rebuilt.rows()).as("rows of the rebuilt model").isEqualTo(live.rows());
@@ -227,6 +230,20 @@ abstract class EveryProjectionRebuildContract {
 
     private String rebuildState(String name) {
         return list("/api/projections/" + name).at("/rebuild/state").asText();
+    }
+
+    /**
+     * A table's indexes, name to columns in order, where the rebuild puts tables of its own in place; none where it
+     * copies the rows into the live tables, which keep theirs.
+     */
+    Map<String, List<String>> indexes(String table) {
+        return Map.of();
+    }
+
+    private Map<String, Map<String, List<String>>> indexes(ProjectionCatalog.Projection projection) {
+        Map<String, Map<String, List<String>>> indexes = new TreeMap<>();
+        projection.tables().forEach(table -> indexes.put(table, indexes(table)));
+        return indexes;
     }
 
     private long rows(ProjectionCatalog.Projection projection) {
