@@ -24,8 +24,12 @@ import org.springframework.stereotype.Component;
  * names no row ({@link #update}: a reset, a statement over many rows) is a barrier: what was queued before it runs
  * before it, what comes after, after.
  * <p>
- * Outside a unit of work a write runs at once. A handler that reads its own tables ({@link #queryForList}) or needs a
- * write's row count ({@link #updateNow}) sees every write made before it: the queue runs first.
+ * Rounds assume that writes of different rows commute. A write that could conflict with another row's write must
+ * therefore be a barrier ({@link #update}, naming no row): e.g. one on a UNIQUE column other than the key, whose
+ * value one row frees and another takes in the same batch, where a round could run the taking before the freeing.
+ * <p>
+ * Outside a unit of work a write runs at once. Handlers do not read their own tables back: inside a unit of work a
+ * read would not see the writes still queued.
  */
 @Component
 public class ProjectionWriter {
@@ -57,26 +61,6 @@ public class ProjectionWriter {
             jdbc.update(sql, args);
         } else {
             queue.add(row, sql, args);
-        }
-    }
-
-    /** Runs the queued writes, then this one, now: for a handler that needs the number of rows it changed. */
-    public int updateNow(String sql, Object... args) {
-        flush();
-        return jdbc.update(sql, args);
-    }
-
-    /** Reads the handler's own tables, after the writes queued before it. */
-    public <T> List<T> queryForList(String sql, Class<T> type, Object... args) {
-        flush();
-        return jdbc.queryForList(sql, type, args);
-    }
-
-    /** Runs the writes queued so far in this unit of work. */
-    public void flush() {
-        Queue queue = queue();
-        if (queue != null) {
-            queue.flush(jdbc);
         }
     }
 

@@ -76,7 +76,7 @@ public final class DeployRig implements AutoCloseable {
                     + "\nAGENT_MANAGEMENT_PORT=" + managementPort + "\nAGENT_RUNS_NODE_ID=rig-" + slot + "\n");
         }
         this.nginxDir = app.resolve("nginx");
-        this.nginx = startNginx();
+        this.nginx = shippedNginx(nginxDir, proxyPort, slotPorts.get("a"));
     }
 
     /** The environment deploy/release.sh and deploy/rollback.sh get. */
@@ -178,14 +178,18 @@ public final class DeployRig implements AutoCloseable {
                 .findFirst().orElse("");
     }
 
-    private NginxProcess startNginx() throws Exception {
+    /**
+     * nginx on {@code port} with deploy/nginx/agent-workspace.conf as shipped, its upstream file in {@code dir}
+     * naming {@code upstreamPort}.
+     */
+    static NginxProcess shippedNginx(Path dir, int port, int upstreamPort) throws Exception {
         String site = Files.readString(Path.of("deploy/nginx/agent-workspace.conf"), StandardCharsets.UTF_8)
-                .replace("/etc/nginx/agent-workspace-upstream.conf", nginxDir.resolve("upstream.conf").toString())
-                .replace("listen 80;", "listen 127.0.0.1:" + proxyPort + ";");
-        Files.createDirectories(nginxDir);
-        Files.writeString(nginxDir.resolve("agent-workspace.conf"), site);
-        Files.writeString(nginxDir.resolve("upstream.conf"), "server 127.0.0.1:" + slotPorts.get("a") + " max_fails=0;\n");
-        return NginxProcess.start(nginxDir, proxyPort, 1, 4096, "", "include " + nginxDir.resolve("agent-workspace.conf") + ";");
+                .replace("/etc/nginx/agent-workspace-upstream.conf", dir.resolve("upstream.conf").toString())
+                .replace("listen 80;", "listen 127.0.0.1:" + port + ";");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("agent-workspace.conf"), site);
+        Files.writeString(dir.resolve("upstream.conf"), "server 127.0.0.1:" + upstreamPort + " max_fails=0;\n");
+        return NginxProcess.start(dir, port, 1, 4096, "", "include " + dir.resolve("agent-workspace.conf") + ";");
     }
 
     /** The slots' processes now (the live one, a starting or a draining one). */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +15,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.agentworkspace.support.NginxProcess;
 import io.agentworkspace.support.Scripts;
 import io.agentworkspace.support.Scripts.Result;
+import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.TestServices;
 
 /**
@@ -28,12 +36,17 @@ import io.agentworkspace.support.TestServices;
  * only once that slot reports ready and the proxy is switched to it, the old slot is stopped (drained) after the
  * switch, a release that is not ready never reaches the proxy, rollback returns to the release live before the last
  * successful release (never the failed one), retention keeps what a rollback needs, the LiteSpeed switch rewrites
- * its address line, and a backup restores into an empty database on the real MariaDB.
+ * its address line, the shipped proxy configurations never pass a client's trace context on, and a backup restores
+ * into an empty database on the real MariaDB.
  */
 class DeployScriptsIT {
 
     @TempDir
     Path work;
+
+    /** UntrustedTraceContext's headers: W3C trace context and baggage, B3 in its single and multi header forms. */
+    private static final List<String> TRACE_CONTEXT = List.of("traceparent", "tracestate", "baggage", "b3",
+            "X-B3-TraceId", "X-B3-SpanId", "X-B3-ParentSpanId", "X-B3-Sampled", "X-B3-Flags");
 
     private final Map<String, HttpServer> slots = new HashMap<>();
     private Path app;
@@ -196,6 +209,38 @@ class DeployScriptsIT {
         assertThat(lsws.exitCode()).as(lsws.output()).isEqualTo(1);
         assertThat(vhost).hasSameTextualContentAs(Path.of("deploy/lsws/agent-workspace-vhost.conf"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vhost))).isEqualTo("rw-------");
+    }
+
+    /** The proxy's address may be listed in agent.observability.trace-context-from: it must not pass a client's on. */
+    @Test
+    void theShippedProxiesDropTheClientsTraceContextInEveryProxiedLocation() throws Exception {
+        Map<String, Headers> received = new ConcurrentHashMap<>();
+        HttpServer service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        service.createContext("/", exchange -> {
+            received.put(exchange.getRequestURI().getPath(), exchange.getRequestHeaders());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        service.start();
+        try (NginxProcess nginx = DeployRig.shippedNginx(work.resolve("nginx"), SuiteSettings.freePort(),
+                service.getAddress().getPort())) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (String path : List.of("/app/key", "/api/runs")) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(nginx.baseUrl() + path));
+                TRACE_CONTEXT.forEach(name -> request.header(name, "1"));
+                assertThat(client.send(request.build(), BodyHandlers.discarding()).statusCode()).isEqualTo(204);
+                assertThat(received.get(path)).as(path).containsKey("X-forwarded-for")
+                        .doesNotContainKeys(TRACE_CONTEXT.toArray(String[]::new));
+            }
+        } finally {
+            service.stop(0);
+        }
+
+        String vhost = Files.readString(Path.of("deploy/lsws/agent-workspace-vhost.conf"));
+        List<String> proxied = Stream.of(vhost.split("\ncontext ")).filter(context -> context.contains(
+                "handler                 agentWorkspace")).toList();
+        assertThat(proxied).hasSize(2).allSatisfy(context -> assertThat(context.lines()).containsAll(
+                TRACE_CONTEXT.stream().map(name -> "RequestHeader unset " + name).toList()));
     }
 
     @Test

@@ -9,11 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +33,7 @@ import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.Polling;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.ProjectionsApi;
+import io.agentworkspace.support.QueryingClient;
 
 /**
  * Every read model rebuilt while it serves and its own events keep arriving, on each database by the subclasses.
@@ -101,32 +100,19 @@ abstract class EveryProjectionRebuildContract {
         List<String> listedBefore = traffic.ids().apply(list(traffic.listUri()));
         long rowsBefore = rows(projection);
         assertThat(listedBefore).isNotEmpty();
+        Map<String, Map<String, List<String>>> indexesBefore = indexes(projection);
 
-        AtomicBoolean stop = new AtomicBoolean();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        AtomicLong reads = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    List<String> listed = traffic.ids().apply(list(traffic.listUri()));
-                    if (!listed.containsAll(listedBefore)) {
-                        failures.add("the list lacked some of " + listedBefore + ": " + listed);
-                    }
-                    long rows = rows(projection);
-                    if (rows < rowsBefore) {
-                        failures.add("the model had " + rows + " rows, fewer than the " + rowsBefore + " before");
-                    }
-                    reads.incrementAndGet();
-                    // a client's pace, well inside the token's rate limit
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable e) {
-                    failures.add(e.toString());
-                }
+        // a client's pace, well inside the token's rate limit
+        QueryingClient reader = QueryingClient.start("reading-" + name, Duration.ofMillis(20), fail -> {
+            List<String> listed = traffic.ids().apply(list(traffic.listUri()));
+            if (!listed.containsAll(listedBefore)) {
+                fail.accept("the list lacked some of " + listedBefore + ": " + listed);
             }
-        }, "reading-" + name);
-        reader.start();
+            long rows = rows(projection);
+            if (rows < rowsBefore) {
+                fail.accept("the model had " + rows + " rows, fewer than the " + rowsBefore + " before");
+            }
+        });
         try {
             http.post().uri("/api/projections/" + name + "/rebuild").exchange().expectStatus().isAccepted();
             for (int i = 0; i < 3; i++) {
@@ -141,6 +127,7 @@ abstract class EveryProjectionRebuildContract {
                     .until(() -> list("/api/projections/" + name),
                             view -> !List.of("building", "switching").contains(view.at("/rebuild/state").asText()));
             assertThat(finished.at("/rebuild/state").asText()).as(finished.toString()).isEqualTo("done");
+            assertThat(indexes(projection)).as("the rebuilt tables' indexes").isEqualTo(indexesBefore);
             ProjectionsApi.awaitCaughtUp(http);
             ReadModelChecksums.ReadModel rebuilt = checksums.readModel(projection);
             assertThat(rebuilt.rows()).as("rows of the rebuilt model").isEqualTo(live.rows());
@@ -153,11 +140,10 @@ abstract class EveryProjectionRebuildContract {
                     .isGreaterThanOrEqualTo(rebuilt.rows());
             assertThat(checksums.readModel(projection).checksum()).isNotEqualTo(rebuilt.checksum());
         } finally {
-            stop.set(true);
-            reader.join(30_000);
+            reader.close();
         }
-        assertThat(failures).as("failed or partial reads during the rebuild (of %s)", reads.get()).isEmpty();
-        assertThat(reads.get()).isPositive();
+        assertThat(reader.failures()).as("failed or partial reads during the rebuild (of %s)", reader.queries()).isEmpty();
+        assertThat(reader.queries()).isPositive();
     }
 
     private Traffic traffic(String name) {
@@ -244,6 +230,20 @@ abstract class EveryProjectionRebuildContract {
 
     private String rebuildState(String name) {
         return list("/api/projections/" + name).at("/rebuild/state").asText();
+    }
+
+    /**
+     * A table's indexes, name to columns in order, where the rebuild puts tables of its own in place; none where it
+     * copies the rows into the live tables, which keep theirs.
+     */
+    Map<String, List<String>> indexes(String table) {
+        return Map.of();
+    }
+
+    private Map<String, Map<String, List<String>>> indexes(ProjectionCatalog.Projection projection) {
+        Map<String, Map<String, List<String>>> indexes = new TreeMap<>();
+        projection.tables().forEach(table -> indexes.put(table, indexes(table)));
+        return indexes;
     }
 
     private long rows(ProjectionCatalog.Projection projection) {

@@ -96,33 +96,6 @@ class ProjectionWriterTest {
     }
 
     @Test
-    void aHandlerReadingItsTablesSeesEveryWriteMadeBeforeIt() {
-        List<List<String>> seen = new ArrayList<>();
-        handle(3, i -> {
-            writer.update("INSERT INTO rows_written (id, label) VALUES (?, ?)", i, "row " + i);
-            if (i == 1) {
-                seen.add(writer.queryForList("SELECT label FROM rows_written ORDER BY id", String.class));
-            }
-        });
-
-        assertThat(seen).containsExactly(List.of("row 0", "row 1"));
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM rows_written", Integer.class)).isEqualTo(3);
-    }
-
-    @Test
-    void anUpdateWhoseCountMattersRunsAfterTheQueuedWrites() {
-        List<Integer> counts = new ArrayList<>();
-        handle(1, i -> {
-            writer.update("INSERT INTO rows_written (id, label) VALUES (?, ?)", 7, "queued");
-            counts.add(writer.updateNow("UPDATE rows_written SET label = ? WHERE id = ?", "found", 7));
-            counts.add(writer.updateNow("UPDATE rows_written SET label = ? WHERE id = ?", "missing", 8));
-        });
-
-        assertThat(counts).containsExactly(1, 0);
-        assertThat(jdbc.queryForObject("SELECT label FROM rows_written WHERE id = 7", String.class)).isEqualTo("found");
-    }
-
-    @Test
     void aFailingWriteRollsTheWholeBatchBack() {
         Throwable failure = null;
         try {

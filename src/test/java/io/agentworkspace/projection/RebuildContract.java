@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +26,7 @@ import io.agentworkspace.auth.ApiTokens;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.BulkEvents;
+import io.agentworkspace.support.QueryingClient;
 import io.agentworkspace.support.SuiteSettings;
 import io.agentworkspace.support.Tokens;
 
@@ -75,25 +75,16 @@ abstract class RebuildContract {
         assertThat(before).isGreaterThanOrEqualTo(tokens());
 
         AtomicBoolean stop = new AtomicBoolean();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        AtomicLong queries = new AtomicLong();
-        Thread clients = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    http.get().uri("/api/me").exchange().expectStatus().isOk();
-                    long rows = count("api_tokens");
-                    if (rows < before) {
-                        failures.add("the model had " + rows + " rows, fewer than the " + before + " before");
-                    }
-                    if (apiTokens.byId(lateToken).block(Duration.ofSeconds(10)) == null) {
-                        failures.add("the last bulk token was missing");
-                    }
-                    queries.incrementAndGet();
-                } catch (Throwable e) {
-                    failures.add(e.toString());
-                }
+        QueryingClient clients = QueryingClient.start("querying-client", Duration.ZERO, fail -> {
+            http.get().uri("/api/me").exchange().expectStatus().isOk();
+            long rows = count("api_tokens");
+            if (rows < before) {
+                fail.accept("the model had " + rows + " rows, fewer than the " + before + " before");
             }
-        }, "querying-client");
+            if (apiTokens.byId(lateToken).block(Duration.ofSeconds(10)) == null) {
+                fail.accept("the last bulk token was missing");
+            }
+        });
         List<String> arrived = new CopyOnWriteArrayList<>();
         Thread writer = new Thread(() -> {
             while (!stop.get()) {
@@ -105,7 +96,6 @@ abstract class RebuildContract {
                 }
             }
         }, "new-events");
-        clients.start();
         writer.start();
         try {
             JsonNode started = http.post().uri("/api/projections/api-tokens/rebuild").exchange()
@@ -141,11 +131,12 @@ abstract class RebuildContract {
             await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() > arrivedAtSwitch + 10);
         } finally {
             stop.set(true);
-            clients.join(30_000);
+            clients.close();
             writer.join(30_000);
         }
-        assertThat(failures).as("failed or partial queries during the rebuild (of " + queries.get() + ")").isEmpty();
-        assertThat(queries.get()).isPositive();
+        assertThat(clients.failures()).as("failed or partial queries during the rebuild (of " + clients.queries() + ")")
+                .isEmpty();
+        assertThat(clients.queries()).isPositive();
 
         awaitLiveCaughtUp();
         Set<String> added = Set.copyOf(arrived);
