@@ -39,7 +39,10 @@ class ConsoleLogWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleLogWriter.class);
 
-    private final HikariDataSource dataSource;
+    /** A batch whose texts are longer than this is appended statement by statement (a request has a size limit). */
+    private static final int ONE_REQUEST_MAX_CHARS = 256 * 1024;
+
+    private final ConsoleLogConnection connection;
     private final SqlDialect dialect;
     private final ConsoleSettings settings;
     private final ConsoleDispatcher dispatcher;
@@ -57,8 +60,8 @@ class ConsoleLogWriter implements SmartLifecycle {
 
     ConsoleLogWriter(HikariDataSource dataSource, ConsoleSettings settings, ConsoleDispatcher dispatcher,
                      ConsoleFanout fanout, ConsoleMetrics metrics, ConsoleThread thread) {
-        this.dataSource = dataSource;
         this.dialect = SqlDialect.of(dataSource.getJdbcUrl());
+        this.connection = new ConsoleLogConnection(dataSource, dialect);
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.fanout = fanout;
@@ -160,20 +163,117 @@ class ConsoleLogWriter implements SmartLifecycle {
         }
     }
 
-    /** One transaction: drop repeats of an origin, reserve ids under the head row's lock, insert, count. */
+    /**
+     * One transaction on the writer's own connection: drop repeats of an origin, reserve ids under the head row's
+     * lock, insert, count, commit. On MariaDB/MySQL that is one request (several statements), unless the batch is
+     * too large for one.
+     */
     private List<ConsoleEvent> append(List<PendingEvent> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Appended appended = appendWithin(connection, batch);
-                connection.commit();
-                acknowledge(batch, appended);
-                return appended.events();
-            } catch (SQLException | RuntimeException failure) {
-                connection.rollback();
-                throw failure;
+        try {
+            Connection own = connection.get();
+            Appended appended;
+            if (dialect == SqlDialect.MYSQL && fitsOneRequest(batch)) {
+                appended = appendAndCommit(own, batch);
+            } else {
+                appended = appendWithin(own, batch);
+                own.commit();
             }
+            acknowledge(batch, appended);
+            return appended.events();
+        } catch (SQLException | RuntimeException failure) {
+            connection.failed();
+            throw failure;
         }
+    }
+
+    private static boolean fitsOneRequest(List<PendingEvent> batch) {
+        long chars = 0;
+        for (PendingEvent pending : batch) {
+            chars += pending.data().length() + pending.event().length() + pending.channel().length() + 64;
+        }
+        return chars <= ONE_REQUEST_MAX_CHARS;
+    }
+
+    /**
+     * MariaDB/MySQL: reserve, insert, count and commit in one request, and read the reserved ids back from it.
+     * {@code LAST_INSERT_ID(expr)} keeps the new head for the statements after it (these tables have no
+     * auto-increment column to change it).
+     */
+    private Appended appendAndCommit(Connection connection, List<PendingEvent> batch) throws SQLException {
+        Map<String, Long> known = knownOrigins(connection, batch);
+        List<PendingEvent> fresh = fresh(batch, known);
+        int count = fresh.size();
+        if (count == 0) {
+            connection.commit();
+            return new Appended(fresh, List.of(), known);
+        }
+        Map<String, int[]> perChannel = new TreeMap<>();
+        StringBuilder sql = new StringBuilder(320 + 40 * count)
+                .append("UPDATE console_log SET last_id = LAST_INSERT_ID(last_id + ").append(count)
+                .append(") WHERE name = 'head';INSERT INTO console_events (id, channel, event, data, data_json, ")
+                .append("published_us, origin) VALUES ");
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "" : ",").append("(LAST_INSERT_ID()-").append(count - 1 - i).append(",?,?,?,?,?,?)");
+            int[] channel = perChannel.computeIfAbsent(fresh.get(i).channel(), c -> new int[2]);
+            channel[0] = i;
+            channel[1]++;
+        }
+        sql.append(";INSERT INTO console_channels (channel, last_id, appended) VALUES ");
+        boolean first = true;
+        for (int[] channel : perChannel.values()) {
+            sql.append(first ? "" : ",").append("(?,LAST_INSERT_ID()-").append(count - 1 - channel[0]).append(',')
+                    .append(channel[1]).append(')');
+            first = false;
+        }
+        sql.append(" ON DUPLICATE KEY UPDATE last_id = VALUES(last_id), appended = appended + VALUES(appended);")
+                .append("SELECT LAST_INSERT_ID();COMMIT");
+        long last;
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            int parameter = 1;
+            for (PendingEvent pending : fresh) {
+                statement.setString(parameter++, pending.channel());
+                statement.setString(parameter++, pending.event());
+                statement.setString(parameter++, pending.data());
+                statement.setBoolean(parameter++, pending.dataIsJson());
+                statement.setLong(parameter++, pending.publishedMicros());
+                statement.setString(parameter++, pending.origin());
+            }
+            for (String channel : perChannel.keySet()) {
+                statement.setString(parameter++, channel);
+            }
+            last = headAfter(statement, statement.execute());
+        }
+        List<ConsoleEvent> events = new ArrayList<>(count);
+        long id = last - count + 1;
+        for (PendingEvent pending : fresh) {
+            pending.publish().end();
+            events.add(event(id++, pending));
+        }
+        return new Appended(fresh, events, known);
+    }
+
+    /** Walks the request's results to its end; the one result set is the new head. */
+    private static long headAfter(PreparedStatement statement, boolean resultSet) throws SQLException {
+        long head = -1;
+        while (resultSet || statement.getUpdateCount() != -1) {
+            if (resultSet) {
+                try (ResultSet row = statement.getResultSet()) {
+                    if (row.next()) {
+                        head = row.getLong(1);
+                    }
+                }
+            }
+            resultSet = statement.getMoreResults();
+        }
+        if (head <= 0) {
+            throw new SQLException("the console log's append did not read its ids back");
+        }
+        return head;
+    }
+
+    private static ConsoleEvent event(long id, PendingEvent pending) {
+        return new ConsoleEvent(id, pending.channel(), pending.event(), pending.data(), pending.dataIsJson(),
+                pending.publishedMicros(), pending.excludedSocketId(), pending.traceparent());
     }
 
     /** What one append wrote: the events that were not repeats, and the ids of every origin of the batch. */
@@ -187,6 +287,13 @@ class ConsoleLogWriter implements SmartLifecycle {
      */
     Appended appendWithin(Connection connection, List<PendingEvent> batch) throws SQLException {
         Map<String, Long> known = knownOrigins(connection, batch);
+        List<PendingEvent> fresh = fresh(batch, known);
+        List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
+        return new Appended(fresh, events, known);
+    }
+
+    /** The events of a batch whose origin is not known yet (the first of each origin); marks their origins known. */
+    private static List<PendingEvent> fresh(List<PendingEvent> batch, Map<String, Long> known) {
         List<PendingEvent> fresh = new ArrayList<>(batch.size());
         for (PendingEvent pending : batch) {
             if (pending.origin() == null || !known.containsKey(pending.origin())) {
@@ -196,8 +303,7 @@ class ConsoleLogWriter implements SmartLifecycle {
                 }
             }
         }
-        List<ConsoleEvent> events = fresh.isEmpty() ? List.of() : insert(connection, fresh);
-        return new Appended(fresh, events, known);
+        return fresh;
     }
 
     /** Events appended in a transaction other than the writer's, once it has committed: deliver and announce. */
@@ -300,9 +406,7 @@ class ConsoleLogWriter implements SmartLifecycle {
                 insert.setString(7, pending.origin());
                 insert.addBatch();
                 pending.publish().end();
-                events.add(new ConsoleEvent(id, pending.channel(), pending.event(), pending.data(),
-                        pending.dataIsJson(), pending.publishedMicros(), pending.excludedSocketId(),
-                        pending.traceparent()));
+                events.add(event(id, pending));
                 long[] counts = perChannel.computeIfAbsent(pending.channel(), c -> new long[2]);
                 counts[0] = id;
                 counts[1]++;
@@ -386,6 +490,7 @@ class ConsoleLogWriter implements SmartLifecycle {
         if (!left.isEmpty()) {
             refuse(left, new ConsoleUnavailable("The console log stopped."));
         }
+        thread.execute(connection::close);
         acknowledgements.disposeGracefully().block(java.time.Duration.ofSeconds(5));
     }
 
