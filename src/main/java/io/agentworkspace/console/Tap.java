@@ -29,7 +29,8 @@ final class Tap {
         this.channels = Set.copyOf(channels);
         this.socketId = socketId;
         this.capacity = capacity;
-        this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<ConsoleEvent>get(capacity).get());
+        // only the dispatcher thread emits: no serialization wrapper around the sink
+        this.sink = Sinks.unsafe().many().unicast().onBackpressureBuffer(Queues.<ConsoleEvent>get(capacity).get());
     }
 
     Set<String> channels() {

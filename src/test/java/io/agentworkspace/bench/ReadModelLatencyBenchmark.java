@@ -69,6 +69,8 @@ public final class ReadModelLatencyBenchmark {
     private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
     /** The part of each latency after the command's events were appended (read by the processor, handled, committed). */
     private final Map<String, List<Long>> afterAppend = new ConcurrentHashMap<>();
+    /** The part of each latency from the processor's handler being called to its batch's commit. */
+    private final Map<String, List<Long>> handling = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -134,14 +136,15 @@ public final class ReadModelLatencyBenchmark {
 
             System.out.println();
             System.out.println("| projection | idle p50 ms | idle p99 ms | idle p99 min–max | idle events "
-                    + "| idle after append p50 ms | idle after append p99 ms | load p50 ms "
-                    + "| load p99 ms | load p99 min–max | load events |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+                    + "| idle after append p50 ms | idle after append p99 ms | idle handled p50 ms | idle handled p99 ms "
+                    + "| load p50 ms | load p99 ms | load p99 min–max | load events |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (String projection : PROJECTIONS) {
-                System.out.printf("| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %d |%n", projection,
+                System.out.printf("| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d |%n", projection,
                         median(idleRounds, projection, 0), median(idleRounds, projection, 1),
                         spread(idleRounds, projection), count(idleRounds, projection),
                         median(idleRounds, projection, 3), median(idleRounds, projection, 4),
+                        median(idleRounds, projection, 5), median(idleRounds, projection, 6),
                         median(loadRounds, projection, 0), median(loadRounds, projection, 1),
                         spread(loadRounds, projection), count(loadRounds, projection));
             }
@@ -166,8 +169,11 @@ public final class ReadModelLatencyBenchmark {
                 Object trace = unitOfWork.getMessage().getMetaData().get("traceId");
                 Long sent = trace == null ? null : dispatched.get(trace.toString());
                 if (sent != null) {
+                    long handled = System.nanoTime();
                     unitOfWork.afterCommit(done -> {
                         long now = System.nanoTime();
+                        handling.computeIfAbsent(projection, p -> java.util.Collections.synchronizedList(
+                                new ArrayList<>())).add((now - handled) / 1000);
                         latencies.computeIfAbsent(projection, p -> java.util.Collections.synchronizedList(
                                 new ArrayList<>())).add((now - sent) / 1000);
                         Long appended = committed.get(trace.toString());
@@ -188,6 +194,7 @@ public final class ReadModelLatencyBenchmark {
     private Map<String, long[]> idle(WebTestClient http, String project, Path origin) throws Exception {
         latencies.clear();
         afterAppend.clear();
+        handling.clear();
         for (int i = 0; i < 30; i++) {
             issueToken(http);
             Thread.sleep(50);
@@ -221,6 +228,7 @@ public final class ReadModelLatencyBenchmark {
                             int seconds) throws Exception {
         latencies.clear();
         afterAppend.clear();
+        handling.clear();
         AtomicLong answered = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long total = (long) rate * seconds;
@@ -285,14 +293,17 @@ public final class ReadModelLatencyBenchmark {
         latencies.forEach((projection, list) -> {
             long[] sorted = sorted(list);
             long[] after = sorted(afterAppend.getOrDefault(projection, List.of()));
+            long[] handled = sorted(handling.getOrDefault(projection, List.of()));
             if (sorted.length > 0) {
                 figures.put(projection, new long[] {percentile(sorted, 50), percentile(sorted, 99), sorted.length,
-                        after.length == 0 ? 0 : percentile(after, 50), after.length == 0 ? 0 : percentile(after, 99)});
+                        percentile(after, 50), percentile(after, 99), percentile(handled, 50),
+                        percentile(handled, 99)});
             }
         });
         dispatched.clear();
         committed.clear();
         afterAppend.clear();
+        handling.clear();
         return figures;
     }
 
@@ -303,6 +314,9 @@ public final class ReadModelLatencyBenchmark {
     }
 
     private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
