@@ -114,7 +114,7 @@ class AxonConfiguration {
 
     @Bean
     EventArrivals eventArrivals(ObjectProvider<AgentEventStore> store) {
-        return new EventArrivals(store);
+        return new EventArrivals(store, EventArrivals.DEFERRED_WAKE);
     }
 
     @Bean

@@ -3,6 +3,8 @@ package io.agentworkspace.infrastructure.axon;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.axonframework.common.stream.BlockingStream;
@@ -14,7 +16,9 @@ import org.axonframework.messaging.StreamableMessageSource;
 /**
  * The event store as the pooled processors read it: the same streams, plus the availability callback Axon's
  * coordinator asks for, called by {@link EventArrivals} when new events can be read. Without it the coordinator of
- * a caught-up processor re-polls every 500 ms, and every read model lags by up to that much.
+ * a caught-up processor re-polls every 500 ms, and every read model lags by up to that much. Each stream also
+ * remembers the payload types its coordinator said the processor cannot handle (Axon's
+ * {@code skipMessagesWithPayloadTypeOf}), so that events of only those types do not wake it at once.
  */
 final class WakingEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
 
@@ -51,9 +55,10 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
         return store.createTokenSince(since);
     }
 
-    private final class WakingStream implements BlockingStream<TrackedEventMessage<?>> {
+    private final class WakingStream implements BlockingStream<TrackedEventMessage<?>>, EventArrivals.Listener {
 
         private final BlockingStream<TrackedEventMessage<?>> delegate;
+        private final Set<Class<?>> unhandled = ConcurrentHashMap.newKeySet();
         private volatile Runnable callback;
 
         WakingStream(BlockingStream<TrackedEventMessage<?>> delegate) {
@@ -82,26 +87,33 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
 
         @Override
         public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
+            unhandled.add(ignoredMessage.getPayloadType());
             delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
         }
 
         @Override
         public boolean setOnAvailableCallback(Runnable callback) {
-            Runnable previous = this.callback;
-            if (previous != null) {
-                arrivals.stopListening(previous);
-            }
             this.callback = callback;
-            arrivals.listen(callback);
+            arrivals.listen(this);
             return true;
         }
 
         @Override
-        public void close() {
+        public boolean handlesAnyOf(Set<Class<?>> payloadTypes) {
+            return !unhandled.containsAll(payloadTypes);
+        }
+
+        @Override
+        public void wake() {
             Runnable registered = callback;
             if (registered != null) {
-                arrivals.stopListening(registered);
+                registered.run();
             }
+        }
+
+        @Override
+        public void close() {
+            arrivals.stopListening(this);
             delegate.close();
         }
     }
