@@ -453,7 +453,7 @@ public final class ConsoleFanoutBenchmark {
         latencies.recording = false;
         HostCpu.Sample to = meter.sample();
         long deliveries = delivered.get() - deliveredBefore;
-        double hostBusy = 100.0 * (to.hostBusy() - from.hostBusy()) / Math.max(1, to.hostTotal() - from.hostTotal());
+        double hostBusy = HostCpu.busyPercent(from, to);
         double serverSeconds = HostCpu.serverSeconds(from, to);
         double[] row = {rate, (published - publishedBefore) / (double) seconds, deliveries / elapsed,
                 latencies.percentile(50), latencies.percentile(95), latencies.percentile(99),

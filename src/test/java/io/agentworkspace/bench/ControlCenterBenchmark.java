@@ -72,7 +72,7 @@ public final class ControlCenterBenchmark {
         }
         HostCpu.Sample end = host.sample();
         System.out.printf("host CPU busy over the whole benchmark: %.0f%% of 2 cores; load average now: %s%n",
-                100.0 * (end.hostBusy() - start.hostBusy()) / Math.max(1, end.hostTotal() - start.hostTotal()),
+                HostCpu.busyPercent(start, end),
                 Files.readString(Path.of("/proc/loadavg")).trim());
         System.exit(0);
     }

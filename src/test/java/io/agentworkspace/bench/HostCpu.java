@@ -15,10 +15,17 @@ import org.springframework.lang.Nullable;
 /**
  * CPU figures every benchmark reports beside its throughput (docs/benchmarks.md): the host's busy share, the
  * CPU time of a server process (from /proc), and this JVM's own CPU time.
+ *
+ * <p>The host's busy share is the CPU time every process used (each one's {@code /proc/<pid>/stat}) over the wall
+ * time times the cores, not {@code /proc/stat}'s idle counter: on this VM's kernel that counter is sampled at the
+ * timer tick, and a load on a fixed schedule (a publisher every millisecond, a server that answers within it)
+ * sleeps at the ticks often enough to read as 5 % busy while its processes used 25 % (seen beside {@code vmstat} with
+ * nginx + nchan). A process's own CPU time is its scheduler's exact run time.
  */
 final class HostCpu {
 
-    record Sample(long hostBusy, long hostTotal, long serverTicks, long jvmNanos, long wallNanos) {
+    /** @param processTicks CPU time (ticks) of every process at the time, by pid */
+    record Sample(Map<Long, Long> processTicks, long serverTicks, long jvmNanos, long wallNanos) {
     }
 
     private final List<Long> serverPids;
@@ -67,12 +74,6 @@ final class HostCpu {
 
     Sample sample() {
         try {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < cpu.length; i++) {
-                total += Long.parseLong(cpu[i]);
-            }
-            long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
             long server = 0;
             for (long pid : serverPids) {
                 server += ticks(pid);
@@ -83,7 +84,7 @@ final class HostCpu {
             }
             long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
-            return new Sample(total - idle, total, server, jvm, System.nanoTime());
+            return new Sample(everyProcess(), server, jvm, System.nanoTime());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -102,6 +103,36 @@ final class HostCpu {
         }
     }
 
+    private static Map<Long, Long> everyProcess() throws IOException {
+        Map<Long, Long> ticks = new java.util.HashMap<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        ticks.put(Long.parseLong(name), ticks(Long.parseLong(name)));
+                    } catch (IOException | RuntimeException gone) {
+                        // exited between the listing and the read
+                    }
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * The host's busy share between two samples, in %: the CPU time of the processes alive at the second (a
+     * process started in between counts whole) over the wall time times the cores.
+     */
+    static double busyPercent(Sample from, Sample to) {
+        long used = 0;
+        for (Map.Entry<Long, Long> process : to.processTicks().entrySet()) {
+            used += Math.max(0, process.getValue() - from.processTicks().getOrDefault(process.getKey(), 0L));
+        }
+        double wallTicks = (to.wallNanos() - from.wallNanos()) / 1e7 * Runtime.getRuntime().availableProcessors();
+        return 100.0 * used / Math.max(1, wallTicks);
+    }
+
     /** A process's user + system CPU time in clock ticks (1/100 s), 0 once it is gone. */
     static long ticks(long pid) throws IOException {
         Path stat = Path.of("/proc/" + pid + "/stat");
@@ -115,7 +146,7 @@ final class HostCpu {
 
     /** Host busy %, server CPU seconds, JVM CPU seconds between two samples. */
     static String describe(Sample from, Sample to) {
-        double hostBusy = 100.0 * (to.hostBusy() - from.hostBusy()) / Math.max(1, to.hostTotal() - from.hostTotal());
+        double hostBusy = busyPercent(from, to);
         double serverSeconds = (to.serverTicks() - from.serverTicks()) / 100.0;
         double jvmSeconds = (to.jvmNanos() - from.jvmNanos()) / 1e9;
         return String.format("host busy %.0f%%, server CPU %.2fs, driver JVM CPU %.2fs", hostBusy, serverSeconds, jvmSeconds);

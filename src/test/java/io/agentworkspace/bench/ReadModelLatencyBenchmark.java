@@ -23,12 +23,19 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.agentworkspace.auth.Pairings;
+import io.agentworkspace.auth.Preset;
+import io.agentworkspace.auth.TokenIssuance;
+import io.agentworkspace.infrastructure.RejectedCommand;
 import io.agentworkspace.infrastructure.persistence.DataDirectory;
+import io.agentworkspace.secret.SecretValue;
+import io.agentworkspace.secret.Secrets;
 import io.agentworkspace.support.AdminToken;
 import io.agentworkspace.support.GitRepositories;
 import io.agentworkspace.support.ProjectWorkspaces;
 import io.agentworkspace.support.RunningApp;
 import io.agentworkspace.support.TestServices;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -51,8 +58,10 @@ import reactor.netty.resources.ConnectionProvider;
  * The idle rounds run twice, in the same run: first with the processors on Axon's own re-poll of a quiet store
  * ({@code agent.projections.wake-on-append=false}, the baseline), then woken on append (the default).
  *
- * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3] [no-baseline]} (rate 0:
- * idle only). Besides the whole latency, the idle table shows its part after the command's own unit of work
+ * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3] [no-baseline] [http]}
+ * (rate 0: idle only). The load's token, pairing and secret commands go through the services the API's handlers
+ * call (one JVM's HTTP client and server at 1,000 requests/s would take the two cores the commands need); with
+ * {@code http}, through the HTTP API. Besides the whole latency, the idle table shows its part after the command's own unit of work
  * committed (the events appended): what the processors add.
  */
 public final class ReadModelLatencyBenchmark {
@@ -76,15 +85,17 @@ public final class ReadModelLatencyBenchmark {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        boolean baseline = args.length <= 3 || !args[3].equals("no-baseline");
+        List<String> flags = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        boolean baseline = !flags.contains("no-baseline");
+        boolean viaHttp = flags.contains("http");
         // the baseline of the same run: Axon's own re-poll of a quiet store (every 500 ms), idle only
         if (baseline) {
-            new ReadModelLatencyBenchmark().run(rate, seconds, runs, false);
+            new ReadModelLatencyBenchmark().run(rate, seconds, runs, false, viaHttp);
         }
-        new ReadModelLatencyBenchmark().run(rate, seconds, runs, true);
+        new ReadModelLatencyBenchmark().run(rate, seconds, runs, true, viaHttp);
     }
 
-    private void run(int rate, int seconds, int runs, boolean wake) throws Exception {
+    private void run(int rate, int seconds, int runs, boolean wake, boolean viaHttp) throws Exception {
         Path root = Files.createTempDirectory("read-model-bench");
         Path origin = GitRepositories.withCommits(root.resolve("origin"), 1).path();
         String database = TestServices.createDatabase();
@@ -108,9 +119,10 @@ public final class ReadModelLatencyBenchmark {
             String project = ProjectWorkspaces.registerAndClone(http, origin);
             HostCpu meter = new HostCpu(HostCpu.mariaDbPid());
             System.out.printf("%nCommand-to-read-model latency, processors %s: mysql profile (MariaDB + Redis), one "
-                    + "node, %d cores; idle: 30 commands per kind 50 ms apart; load: %d commands/s for %d s; %d rounds "
+                    + "node, %d cores; idle: 30 commands per kind 50 ms apart; load: %d commands/s for %d s %s; %d rounds "
                     + "after a warm-up%n", wake ? "woken on append" : "on Axon's 500 ms re-poll (baseline, idle only)",
-                    Runtime.getRuntime().availableProcessors(), rate, seconds, runs);
+                    Runtime.getRuntime().availableProcessors(), rate, seconds,
+                    viaHttp ? "through the HTTP API" : "through the services the API calls", runs);
 
             idle(http, project, origin);
             List<Map<String, long[]>> idleRounds = new ArrayList<>();
@@ -124,11 +136,11 @@ public final class ReadModelLatencyBenchmark {
             List<Double> achieved = new ArrayList<>();
             boolean loaded = wake && rate > 0;
             if (loaded) {
-                load(client, http, project, origin, rate, Math.min(seconds, 10));
+                load(app, viaHttp, client, http, project, origin, rate, Math.min(seconds, 10));
             }
             before = meter.sample();
             for (int r = 0; loaded && r < runs; r++) {
-                LoadResult result = load(client, http, project, origin, rate, seconds);
+                LoadResult result = load(app, viaHttp, client, http, project, origin, rate, seconds);
                 achieved.add(result.answeredPerSecond());
                 loadRounds.add(result.figures());
             }
@@ -224,8 +236,8 @@ public final class ReadModelLatencyBenchmark {
     }
 
     /** {@code rate} commands/s on a fixed schedule for {@code seconds}. */
-    private LoadResult load(WebClient client, WebTestClient http, String project, Path origin, int rate,
-                            int seconds) throws Exception {
+    private LoadResult load(RunningApp app, boolean viaHttp, WebClient client, WebTestClient http, String project,
+                            Path origin, int rate, int seconds) throws Exception {
         latencies.clear();
         afterAppend.clear();
         handling.clear();
@@ -240,18 +252,8 @@ public final class ReadModelLatencyBenchmark {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            WebClient.RequestHeadersSpec<?> request = switch ((int) (i % 3)) {
-                case 0 -> client.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("name", "bench-" + i, "preset", "mobile"));
-                case 1 -> client.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("label", "bench-" + i));
-                default -> client.put().uri("/api/secrets/bench-" + i).contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("value", "v" + i));
-            };
-            request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                            .map(body -> response.statusCode().value() + (response.statusCode().is2xxSuccessful() ? ""
-                                    : " " + body.replaceAll(".*\"type\":\"([^\"]*)\".*", "$1"))))
-                    .subscribe(outcome -> {
+            Mono<String> command = viaHttp ? overHttp(client, i) : inProcess(app, i);
+            command.subscribe(outcome -> {
                         if (outcome.startsWith("2")) {
                             answered.incrementAndGet();
                         } else {
@@ -286,6 +288,37 @@ public final class ReadModelLatencyBenchmark {
         }
         return new LoadResult(figures(), answeredPerSecond);
     }
+
+    /** The i-th command of the load through the HTTP API: its status, and the problem type if refused. */
+    private static Mono<String> overHttp(WebClient client, long i) {
+        WebClient.RequestHeadersSpec<?> request = switch ((int) (i % 3)) {
+            case 0 -> client.post().uri("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "bench-" + i, "preset", "mobile"));
+            case 1 -> client.post().uri("/api/pairings").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("label", "bench-" + i));
+            default -> client.put().uri("/api/secrets/bench-" + i).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("value", "v" + i));
+        };
+        return request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                .map(body -> response.statusCode().value() + (response.statusCode().is2xxSuccessful() ? ""
+                        : " " + body.replaceAll(".*\"type\":\"([^\"]*)\".*", "$1"))));
+    }
+
+    /**
+     * The same command through the service the HTTP handler calls (after authentication and validation): the
+     * command bus, the aggregate, the event store, and the same wait for the read model where the API waits.
+     */
+    private static Mono<String> inProcess(RunningApp app, long i) {
+        Mono<?> command = switch ((int) (i % 3)) {
+            case 0 -> app.bean(TokenIssuance.class).issue("bench-" + i, Preset.MOBILE.abilities(), Preset.MOBILE,
+                    null, "read-model-bench");
+            case 1 -> app.bean(Pairings.class).issue("bench-" + i, "read-model-bench", "http://127.0.0.1");
+            default -> app.bean(Secrets.class).set("bench-" + i, SecretValue.of("v" + i), "read-model-bench");
+        };
+        return command.thenReturn("200").onErrorResume(RejectedCommand.class,
+                refused -> Mono.just("409 " + refused.getClass().getSimpleName()));
+    }
+
 
     /** Per projection: p50, p99, count, and p50, p99 of the part after the command's append (µs). */
     private Map<String, long[]> figures() {
