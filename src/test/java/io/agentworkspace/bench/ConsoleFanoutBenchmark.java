@@ -183,7 +183,12 @@ public final class ConsoleFanoutBenchmark {
             // e.g. AGENT_BENCH_SERVER_OPTS=-XX:StartFlightRecording=filename=/tmp/console.jfr to profile the service
             String extra = System.getenv("AGENT_BENCH_SERVER_OPTS");
             if (extra != null && !extra.isBlank()) {
-                launch.addAll(List.of(extra.trim().split("\\s+")));
+                List<String> options = List.of(extra.trim().split("\\s+"));
+                // another collector named there (-XX:+UseZGC, ...) replaces G1
+                if (options.stream().anyMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
+                    launch.remove("-XX:+UseG1GC");
+                }
+                launch.addAll(options);
             }
             launch.addAll(List.of("-cp", System.getProperty("java.class.path"),
                     "io.agentworkspace.AgentWorkspaceApplication"));

@@ -61,8 +61,8 @@ import reactor.netty.resources.ConnectionProvider;
  * <p>{@code deploy/dev/bench.sh ReadModelLatencyBenchmark [rate=1000] [seconds=20] [runs=3] [no-baseline] [http]}
  * (rate 0: idle only). The load's token, pairing and secret commands go through the services the API's handlers
  * call (one JVM's HTTP client and server at 1,000 requests/s would take the two cores the commands need); with
- * {@code http}, through the HTTP API. Besides the whole latency, the idle table shows its part after the command's own unit of work
- * committed (the events appended): what the processors add.
+ * {@code http}, through the HTTP API. Besides the whole latency, the idle table shows its part after the command's
+ * own unit of work committed (the events appended): what the processors add.
  */
 public final class ReadModelLatencyBenchmark {
 
