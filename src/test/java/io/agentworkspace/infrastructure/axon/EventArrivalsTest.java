@@ -46,11 +46,8 @@ class EventArrivalsTest {
 
     @Test
     void aProcessorIsWokenAtOnceForEventsItHandlesAndOnceLaterForTheRest() throws Exception {
-        arrivals.start();
         BlockingQueue<Long> wakes = new LinkedBlockingQueue<>();
-        BlockingStream<TrackedEventMessage<?>> stream = source.openStream(source.createTailToken());
-        stream.setOnAvailableCallback(() -> wakes.add(System.nanoTime()));
-        followed(wakes, stream);
+        BlockingStream<TrackedEventMessage<?>> stream = followedStream(wakes);
 
         publish(new Apple(1));
         assertThat(wakes.poll(1, TimeUnit.SECONDS)).as("woken for a type it has not declined").isNotNull();
@@ -97,16 +94,23 @@ class EventArrivalsTest {
 
     @Test
     void aClosedStreamIsNotWoken() throws Exception {
-        arrivals.start();
         BlockingQueue<Long> wakes = new LinkedBlockingQueue<>();
-        BlockingStream<TrackedEventMessage<?>> stream = source.openStream(source.createTailToken());
-        stream.setOnAvailableCallback(() -> wakes.add(System.nanoTime()));
-        followed(wakes, stream);
+        BlockingStream<TrackedEventMessage<?>> stream = followedStream(wakes);
         stream.close();
 
         publish(new Apple(1));
 
         assertThat(wakes.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    /** A stream at the head of the store whose wakes are timed into {@code wakes}, the arrivals following. */
+    private BlockingStream<TrackedEventMessage<?>> followedStream(BlockingQueue<Long> wakes)
+            throws InterruptedException {
+        arrivals.start();
+        BlockingStream<TrackedEventMessage<?>> stream = source.openStream(source.createTailToken());
+        stream.setOnAvailableCallback(() -> wakes.add(System.nanoTime()));
+        followed(wakes, stream);
+        return stream;
     }
 
     /**
