@@ -122,14 +122,6 @@ public final class ConsoleEvent implements ConsoleFeed.Item {
         return wire.duplicate();
     }
 
-    /** {@link #sseWire()} as bytes. */
-    public byte[] sseFrame() {
-        ByteBuffer wire = sseWire();
-        byte[] bytes = new byte[wire.remaining()];
-        wire.get(bytes);
-        return bytes;
-    }
-
     private static ByteBuffer offHeap(byte[] bytes) {
         return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
     }

@@ -27,7 +27,7 @@ class SseFramingTest {
     void jsonDataWithLineBreaksIsOneEventWithItsOwnData(String data) throws Exception {
         boolean json = isJson(data);
         ConsoleEvent event = new ConsoleEvent(42, "private-run.x", "run.output", data, json, 1_000_000, null);
-        List<Parsed> events = parse(new String(event.sseFrame(), StandardCharsets.UTF_8));
+        List<Parsed> events = parse(StandardCharsets.UTF_8.decode(event.sseWire()).toString());
         assertThat(events).hasSize(1);
         assertThat(events.get(0).id).isEqualTo("42");
         assertThat(events.get(0).event).isNull();
