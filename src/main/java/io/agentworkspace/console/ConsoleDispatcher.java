@@ -254,19 +254,21 @@ class ConsoleDispatcher implements SmartLifecycle {
         }), failure -> log.debug("console head poll failed: {}", failure.toString()));
     }
 
-    /** Starts a tap at the head: it gets every event emitted from now on. */
-    Mono<Long> startLive(Tap tap) {
-        return Mono.fromCallable(() -> {
+    /** Starts a tap at the head: it is told {@link ConsoleFeed.Started} and gets every event emitted from now on. */
+    void startLive(Tap tap) {
+        thread.schedule(() -> {
             tap.startAfter(delivered);
-            register(tap);
-            return delivered;
-        }).subscribeOn(thread);
+            if (tap.deliver(new ConsoleFeed.Started(delivered))) {
+                register(tap);
+            }
+        });
     }
 
     /**
      * Switches a catching-up tap to live if what it still misses after {@code last} is in the ring of recent
-     * events: those go into its queue and it is registered, in one step on the dispatch thread, so nothing is
-     * missed or doubled. Otherwise the caller reads another page from the log and tries again.
+     * events (at most half of {@code subscriber-buffer} of them): those are handed to it and it is registered, in
+     * one step on the dispatch thread, so nothing is missed or doubled. Otherwise the caller reads another page from
+     * the log and tries again.
      */
     Mono<Boolean> trySwitch(Tap tap, long last) {
         return Mono.fromCallable(() -> switchNow(tap, last)).subscribeOn(thread);
@@ -291,7 +293,7 @@ class ConsoleDispatcher implements SmartLifecycle {
             ConsoleEvent event = ring[(int) (id & mask)];
             if (event != null && event.id() == id && tap.wants(event)) {
                 missed.add(event);
-                if (missed.size() > tap.capacity() / 2) {
+                if (missed.size() > settings.subscriberBuffer() / 2) {
                     return false;
                 }
             }
@@ -305,9 +307,14 @@ class ConsoleDispatcher implements SmartLifecycle {
         return true;
     }
 
+    /** Forgets a tap that is over. */
     void release(Tap tap) {
-        tap.close();
         thread.schedule(() -> unregister(tap));
+    }
+
+    /** Ends a tap on the dispatch thread, after the events it is being handed (the server stops its feeds). */
+    void end(Tap tap) {
+        thread.schedule(() -> tap.end(null));
     }
 
     private void register(Tap tap) {

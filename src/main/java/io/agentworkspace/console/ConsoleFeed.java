@@ -5,16 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 import io.agentworkspace.infrastructure.LifecyclePhases;
 
@@ -45,8 +43,9 @@ public class ConsoleFeed implements SmartLifecycle {
     private final ConsoleLogReader reader;
     private final ConsoleSettings settings;
     private final ChannelDirectory directory;
-    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private final Set<Tap> open = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
+    private volatile boolean stopped;
 
     ConsoleFeed(ConsoleDispatcher dispatcher, ConsoleLogReader reader, ConsoleSettings settings,
                 ChannelDirectory directory) {
@@ -71,74 +70,84 @@ public class ConsoleFeed implements SmartLifecycle {
     }
 
     /**
-     * The feed of some channels. With a cursor it replays every event after it first; without one it starts at
-     * the newest event. It fails with {@link SlowSubscriber} when the subscriber falls more than
-     * {@code agent.console.subscriber-buffer} events behind the live stream.
-     *
-     * @param excludedSocketId a Pusher socket whose own publications it leaves out, or null
+     * Where a feed's items go, one at a time and in order: replayed events on the thread that read them, live ones on
+     * the console thread as the dispatcher routes them. A receiver queues what it is given (on its connection) and
+     * returns; it throws {@link SlowSubscriber} when its connection holds too much, which ends the feed.
      */
-    public Flux<Item> follow(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
-        return unclosed(channels, cursor, excludedSocketId).takeUntilOther(closing.asMono())
-                .doOnSubscribe(subscription -> channels.forEach(channel -> directory.subscribed(channel)
-                        .subscribe(null, failure -> log.warn("subscription to {} not counted: {}", channel,
-                                failure.toString()))))
-                .doFinally(signal -> channels.forEach(channel -> directory.unsubscribed(channel)
-                        .subscribe(null, failure -> log.warn("end of a subscription to {} not counted: {}", channel,
-                                failure.toString()))));
-    }
+    public interface Receiver {
 
-    private Flux<Item> unclosed(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId) {
-        if (cursor == null) {
-            return Flux.defer(() -> {
-                Tap tap = new Tap(channels, excludedSocketId, settings.subscriberBuffer());
-                return dispatcher.startLive(tap)
-                        .flatMapMany(after -> Flux.<Item>just(new Started(after)).concatWith(tap.flux()))
-                        .doFinally(signal -> dispatcher.release(tap));
-            });
-        }
-        return check(channels, cursor).flatMapMany(resets -> Flux.<Item>just(new Started(cursor))
-                .concatWith(Flux.fromIterable(resets))
-                .concatWith(afterGaps(replayThenLive(channels, cursor, excludedSocketId), resets)));
+        void item(Item item);
+
+        /**
+         * The feed ended by itself: {@code failure} is why ({@link SlowSubscriber}, {@link CursorInFuture}, a failed
+         * read), or null when the server stops its feeds. Not called once the follower disposed the feed.
+         */
+        void ended(@Nullable Throwable failure);
     }
 
     /**
-     * After a reset a channel goes on after its gap: events retention removed from the log may still be in this
-     * node's ring of recent events, and are not delivered once the subscriber was told it missed them.
+     * Follows some channels. With a cursor it replays every event after it first; without one it starts at the
+     * newest event; {@link Started} comes first either way. The feed runs until it is disposed or ends by itself
+     * (see {@link Receiver#ended}); while it runs it counts as a subscription to its channels.
+     *
+     * @param excludedSocketId a Pusher socket whose own publications it leaves out, or null
      */
-    private static Flux<ConsoleEvent> afterGaps(Flux<ConsoleEvent> events, List<CursorReset> resets) {
-        if (resets.isEmpty()) {
-            return events;
+    public Disposable follow(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId,
+                             Receiver receiver) {
+        Tap[] self = new Tap[1];
+        Tap tap = new Tap(channels, excludedSocketId, receiver, () -> {
+            open.remove(self[0]);
+            dispatcher.release(self[0]);
+            channels.forEach(channel -> directory.unsubscribed(channel).subscribe(null, failure -> log.warn(
+                    "end of a subscription to {} not counted: {}", channel, failure.toString())));
+        });
+        self[0] = tap;
+        channels.forEach(channel -> directory.subscribed(channel).subscribe(null, failure -> log.warn(
+                "subscription to {} not counted: {}", channel, failure.toString())));
+        open.add(tap);
+        if (stopped) {
+            tap.end(null);
+            return tap::close;
         }
-        Map<String, Long> missedThrough = new HashMap<>();
-        resets.forEach(reset -> missedThrough.put(reset.channel(), reset.missedThrough()));
-        return events.filter(event -> event.id() > missedThrough.getOrDefault(event.channel(), 0L));
+        if (cursor == null) {
+            dispatcher.startLive(tap);
+        } else {
+            // a read in flight when the tap ends is not cancelled: what it finds is left out (the tap is over)
+            check(channels, cursor).subscribe(resets -> {
+                Map<String, Long> missedThrough = new HashMap<>();
+                resets.forEach(reset -> missedThrough.put(reset.channel(), reset.missedThrough()));
+                tap.skipThrough(missedThrough);
+                tap.startAfter(cursor);
+                if (tap.deliver(new Started(cursor)) && resets.stream().allMatch(tap::deliver)) {
+                    catchUp(tap, cursor);
+                }
+            }, tap::end);
+        }
+        return tap::close;
     }
 
-    private Flux<ConsoleEvent> replayThenLive(Set<String> channels, long cursor, @Nullable String excludedSocketId) {
-        return Flux.defer(() -> {
-            Tap tap = new Tap(channels, excludedSocketId, settings.subscriberBuffer());
-            AtomicLong last = new AtomicLong(cursor);
-            AtomicBoolean live = new AtomicBoolean();
-            Flux<ConsoleEvent> replay = Mono.defer(() -> dispatcher.trySwitch(tap, last.get()))
-                    .flatMapMany(switched -> {
-                        if (switched) {
-                            live.set(true);
-                            return Flux.<ConsoleEvent>empty();
-                        }
-                        // everything up to the delivered id is committed: a short page means nothing more up to it
-                        long committed = dispatcher.delivered();
-                        return reader.after(channels, last.get(), settings.replayPage())
-                                .flatMapMany(page -> Flux.fromIterable(page)
-                                        .doOnNext(event -> last.set(event.id()))
-                                        .doOnComplete(() -> {
-                                            if (page.size() < settings.replayPage()) {
-                                                last.accumulateAndGet(committed, Math::max);
-                                            }
-                                        }));
-                    })
-                    .repeat(() -> !live.get());
-            return replay.concatWith(tap.flux()).doFinally(signal -> dispatcher.release(tap));
-        });
+    /**
+     * Replays a page of the log after {@code last}, and again, until what the tap still misses is in the dispatcher's
+     * ring of recent events: then it switches to live.
+     */
+    private void catchUp(Tap tap, long last) {
+        dispatcher.trySwitch(tap, last).subscribe(switched -> {
+            if (switched || tap.isClosed()) {
+                return;
+            }
+            // everything up to the delivered id is committed: a short page means nothing more up to it
+            long committed = dispatcher.delivered();
+            reader.after(tap.channels(), last, settings.replayPage()).subscribe(page -> {
+                long next = last;
+                for (ConsoleEvent event : page) {
+                    if (!tap.offer(event)) {
+                        return;
+                    }
+                    next = event.id();
+                }
+                catchUp(tap, page.size() < settings.replayPage() ? Math.max(next, committed) : next);
+            }, tap::end);
+        }, tap::end);
     }
 
     /** One page of a channel's events after a cursor, for polling. */
@@ -159,7 +168,8 @@ public class ConsoleFeed implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        closing.tryEmitEmpty();
+        stopped = true;
+        open.forEach(dispatcher::end);
     }
 
     @Override

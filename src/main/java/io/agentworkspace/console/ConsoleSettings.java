@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEventBytes      largest {@code data} of one event (Pusher's own limit is 10 KB)
  * @param publishQueue       events that may wait for their append; past it publishers get an error, never a wait
  * @param maxBatch           events appended in one transaction at most (group commit)
- * @param subscriberBuffer   events queued for one subscription before it counts as slow and is cut off
+ * @param subscriberBuffer   twice the most events a resuming subscription takes from the ring of recent events in
+ *                           one step; a longer way to the head is read from the log first
  * @param subscriberPendingBytes bytes a connection may have written but not yet sent before it is cut off
  * @param closeGrace         how long a connection cut off as slow keeps what it was sent, so a client that reads
  *                           again still gets its events and the goodbye (4100 close frame, SSE end event); then

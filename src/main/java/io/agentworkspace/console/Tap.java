@@ -1,44 +1,39 @@
 package io.agentworkspace.console;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.lang.Nullable;
 
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
-
 /**
- * One subscription's live feed: the channels it follows and a bounded queue the dispatcher fills. A full queue
- * means the subscriber does not keep up: the feed then fails with {@link SlowSubscriber} carrying the last id it
- * was given, and the dispatcher forgets it. Only the dispatcher thread offers to it.
+ * One subscription: the channels it follows and the {@link ConsoleFeed.Receiver} its items go to. The dispatcher
+ * hands each live event of its channels straight to the receiver on the console thread (the receiver queues it on
+ * its connection); events it has had (by id) or that its socket published are left out. A receiver that throws
+ * ({@link SlowSubscriber} when its connection holds too much) ends the tap with that failure, and the dispatcher
+ * forgets it. A tap ends once: told (failure or server stop) or disposed by its follower (not told).
  */
 final class Tap {
 
     private final Set<String> channels;
     @Nullable
     private final String socketId;
-    private final Sinks.Many<ConsoleEvent> sink;
-    private final Sinks.Empty<Void> slow = Sinks.empty();
-    private final int capacity;
+    private final ConsoleFeed.Receiver receiver;
+    private final Runnable onEnd;
+    private final AtomicBoolean over = new AtomicBoolean();
+    private Map<String, Long> missedThrough = Map.of();
     private long lastId;
-    private volatile boolean closed;
 
-    Tap(Set<String> channels, @Nullable String socketId, int capacity) {
+    /** @param onEnd run once when the tap ends, however it ends */
+    Tap(Set<String> channels, @Nullable String socketId, ConsoleFeed.Receiver receiver, Runnable onEnd) {
         this.channels = Set.copyOf(channels);
         this.socketId = socketId;
-        this.capacity = capacity;
-        // only the dispatcher thread emits: no serialization wrapper around the sink
-        this.sink = Sinks.unsafe().many().unicast().onBackpressureBuffer(Queues.<ConsoleEvent>get(capacity).get());
+        this.receiver = receiver;
+        this.onEnd = onEnd;
     }
 
     Set<String> channels() {
         return channels;
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     long lastId() {
@@ -49,12 +44,24 @@ final class Tap {
         lastId = id;
     }
 
-    boolean wants(ConsoleEvent event) {
-        return event.id() > lastId && channels.contains(event.channel())
-                && (socketId == null || !socketId.equals(event.excludedSocketId()));
+    /**
+     * Leaves out, for good, the events of each channel up to the id the subscriber was told retention removed: this
+     * node's ring of recent events may still hold some of them.
+     */
+    void skipThrough(Map<String, Long> missedThrough) {
+        this.missedThrough = Map.copyOf(missedThrough);
     }
 
-    /** @return false when the tap is done (slow, cancelled) and should be dropped */
+    boolean wants(ConsoleEvent event) {
+        return event.id() > lastId && channels.contains(event.channel()) && notExcluded(event);
+    }
+
+    private boolean notExcluded(ConsoleEvent event) {
+        return (socketId == null || !socketId.equals(event.excludedSocketId()))
+                && (missedThrough.isEmpty() || event.id() > missedThrough.getOrDefault(event.channel(), 0L));
+    }
+
+    /** @return false when the tap is over (failed, disposed) and should be dropped */
     boolean offer(ConsoleEvent event) {
         return offer(event, channels.contains(event.channel()));
     }
@@ -65,35 +72,49 @@ final class Tap {
     }
 
     private boolean offer(ConsoleEvent event, boolean ofItsChannels) {
-        if (closed) {
+        if (over.get()) {
             return false;
         }
-        if (!ofItsChannels || event.id() <= lastId
-                || (socketId != null && socketId.equals(event.excludedSocketId()))) {
+        if (!ofItsChannels || event.id() <= lastId || !notExcluded(event)) {
             return true;
         }
-        Sinks.EmitResult result = sink.tryEmitNext(event);
-        if (result.isSuccess()) {
-            lastId = event.id();
+        lastId = event.id();
+        return deliver(event);
+    }
+
+    /** Hands an item to the receiver; one that throws ends the tap with its failure. */
+    boolean deliver(ConsoleFeed.Item item) {
+        if (over.get()) {
+            return false;
+        }
+        try {
+            receiver.item(item);
             return true;
+        } catch (RuntimeException failure) {
+            end(failure);
+            return false;
         }
-        closed = true;
-        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            // at once, not behind the queued events the subscriber is not reading
-            slow.tryEmitError(new SlowSubscriber(lastId));
-        }
-        return false;
     }
 
     boolean isClosed() {
-        return closed;
+        return over.get();
     }
 
+    /** Ends the tap and tells the receiver ({@code failure} null: the server stops its feeds). */
+    void end(@Nullable Throwable failure) {
+        if (over.compareAndSet(false, true)) {
+            try {
+                receiver.ended(failure);
+            } finally {
+                onEnd.run();
+            }
+        }
+    }
+
+    /** Ends the tap without telling the receiver: its follower let go. */
     void close() {
-        closed = true;
-    }
-
-    Flux<ConsoleEvent> flux() {
-        return Flux.merge(sink.asFlux(), slow.asMono().then(Mono.<ConsoleEvent>empty()));
+        if (over.compareAndSet(false, true)) {
+            onEnd.run();
+        }
     }
 }

@@ -149,38 +149,50 @@ class ConsoleStreamController {
             metrics.subscribed(ConsoleMetrics.Transport.SSE);
             running.add(Polling.every(settings.heartbeat(), () -> Mono.just(HEARTBEAT))
                     .subscribe(beat -> outbox.offer(beat)));
-            running.add(feed.follow(channels, cursor, null)
-                    // a revoked token ends the stream: the end event goes out, then the feed completes and finishes
-                    .takeUntilOther(tokens.invalidation(caller.tokenId()).doOnSuccess(ended -> outbox.offer(bytes(
-                            "event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":" + lastSent.get()
-                                    + "}\n\n"))))
-                    .subscribe(item -> {
-                        if (item instanceof ConsoleEvent event) {
-                            backlog.check(lastSent.get(), outbox.queuedBytes());
-                            metrics.delivered(ConsoleMetrics.Transport.SSE, event);
-                            lastSent.set(event.id());
-                            outbox.offer(event.sseWire(), event.id());
-                        } else if (item instanceof ConsoleFeed.CursorReset reset) {
-                            outbox.offer(bytes("event: reset\ndata: {\"channel\":\"" + reset.channel()
-                                    + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n"));
-                        } else if (item instanceof ConsoleFeed.Started started) {
-                            lastSent.compareAndSet(-1, started.after());
-                            start.set(started.after());
-                            body[0].first(buffers.wrap(bytes("retry: " + settings.sseRetry().toMillis() + "\nid: "
-                                    + started.after() + "\n\n")));
-                        }
-                    }, failure -> {
-                        if (failure instanceof SlowSubscriber) {
-                            metrics.slowDisconnect(ConsoleMetrics.Transport.SSE);
-                            backlog.dropSoon();
-                            // what was queued is dropped: the client resumes after the last event it was written
-                            outbox.dropThen(start.get(), written -> bytes("event: end\ndata: {\"reason\":"
-                                    + "\"slow-consumer\",\"lastEventId\":" + written + "}\n\n"), body[0]::complete);
-                        } else {
-                            finish(outbox, body[0]);
-                        }
-                        running.dispose();
-                    }, () -> finish(outbox, body[0])));
+            Disposable following = feed.follow(channels, cursor, null, new ConsoleFeed.Receiver() {
+                @Override
+                public void item(ConsoleFeed.Item item) {
+                    if (item instanceof ConsoleEvent event) {
+                        backlog.check(lastSent.get(), outbox.queuedBytes());
+                        metrics.delivered(ConsoleMetrics.Transport.SSE, event);
+                        lastSent.set(event.id());
+                        outbox.offer(event.sseWire(), event.id());
+                    } else if (item instanceof ConsoleFeed.CursorReset reset) {
+                        outbox.offer(bytes("event: reset\ndata: {\"channel\":\"" + reset.channel()
+                                + "\",\"missedThrough\":" + reset.missedThrough() + "}\n\n"));
+                    } else if (item instanceof ConsoleFeed.Started started) {
+                        lastSent.compareAndSet(-1, started.after());
+                        start.set(started.after());
+                        body[0].first(buffers.wrap(bytes("retry: " + settings.sseRetry().toMillis() + "\nid: "
+                                + started.after() + "\n\n")));
+                    }
+                }
+
+                @Override
+                public void ended(@Nullable Throwable failure) {
+                    running.dispose();
+                    if (failure instanceof SlowSubscriber) {
+                        metrics.slowDisconnect(ConsoleMetrics.Transport.SSE);
+                        backlog.dropSoon();
+                        // what was queued is dropped: the client resumes after the last event it was written
+                        outbox.dropThen(start.get(), written -> bytes("event: end\ndata: {\"reason\":"
+                                + "\"slow-consumer\",\"lastEventId\":" + written + "}\n\n"), body[0]::complete);
+                    } else {
+                        finish(outbox, body[0]);
+                    }
+                }
+            });
+            running.add(following);
+            // a revoked token ends the stream: the feed stops, the end event goes out, then the response ends
+            running.add(tokens.invalidation(caller.tokenId()).subscribe(null, failure -> {
+                running.dispose();
+                finish(outbox, body[0]);
+            }, () -> {
+                running.dispose();
+                outbox.offer(bytes("event: end\ndata: {\"reason\":\"token-invalid\",\"lastEventId\":"
+                        + lastSent.get() + "}\n\n"));
+                finish(outbox, body[0]);
+            }));
         }, () -> {
             outbox.drop();
             running.dispose();

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,9 +22,9 @@ import io.agentworkspace.console.ConsoleEvent;
 import io.agentworkspace.console.ConsoleFeed;
 import io.agentworkspace.console.ConsoleMetrics;
 import io.agentworkspace.console.CursorInFuture;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * One Pusher connection: its subscriptions, each a {@link ConsoleFeed} of one channel, and its control frames
@@ -39,7 +38,7 @@ final class PusherSocket {
     static final int OVER_QUOTA = 4004;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Subscribed(String channel, Sinks.Empty<Void> stop, @Nullable PresenceRooms.Member member,
+    private record Subscribed(String channel, Disposable running, @Nullable PresenceRooms.Member member,
                               Set<String> knownMembers) {
     }
 
@@ -242,41 +241,47 @@ final class PusherSocket {
 
     private void start(String channel, @Nullable Long since, @Nullable String tokenId,
                        @Nullable PresenceRooms.Member member) {
-        Sinks.Empty<Void> stop = Sinks.empty();
-        Subscribed subscribed = new Subscribed(channel, stop, member, ConcurrentHashMap.newKeySet());
+        Disposable.Composite running = Disposables.composite();
+        Subscribed subscribed = new Subscribed(channel, running, member, ConcurrentHashMap.newKeySet());
         subscriptions.put(channel, subscribed);
+        context.metrics().subscribed(ConsoleMetrics.Transport.WS);
+        running.add(() -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS));
         Mono<Map<String, JsonNode>> present = member == null ? Mono.just(Map.of())
-                : context.presence().join(channel, member, this).onErrorResume(failure -> {
+                : context.presence().join(channel, member, this);
+        running.add(present.subscribe(members -> running.add(context.feed().follow(Set.of(channel), since, socketId,
+                new ConsoleFeed.Receiver() {
+                    @Override
+                    public void item(ConsoleFeed.Item item) {
+                        send(toFrame(subscribed, item, member == null ? null : members));
+                    }
+
+                    @Override
+                    public void ended(@Nullable Throwable failure) {
+                        running.dispose();
+                        if (failure instanceof CursorInFuture future) {
+                            dropSubscription(channel);
+                            send(errorFrame(null, "Cannot resume " + channel + ": cursor " + since
+                                    + " is beyond the newest event " + future.head()));
+                        } else if (failure != null) {
+                            failed.accept(failure);
+                        }
+                    }
+                })), failure -> {
+                    running.dispose();
                     dropSubscription(channel);
                     error(null, "Presence is unavailable for " + channel + "; subscribe again shortly");
-                    return Mono.empty();
-                });
-        AtomicBoolean authorizationEnded = new AtomicBoolean();
-        Flux<ByteBuffer> frames = present.flatMapMany(members -> context.feed()
-                        .follow(Set.of(channel), since, socketId)
-                        .map(item -> toFrame(subscribed, item, member == null ? null : members)))
-                .onErrorResume(CursorInFuture.class, future -> {
-                    dropSubscription(channel);
-                    return Mono.just(errorFrame(null, "Cannot resume " + channel + ": cursor " + since
-                            + " is beyond the newest event " + future.head()));
-                })
-                .takeUntilOther(stop.asMono());
+                }));
         if (tokenId != null) {
-            frames = frames.takeUntilOther(context.tokens().invalidation(tokenId)
-                            .doOnSuccess(done -> authorizationEnded.set(true)))
-                    .concatWith(Flux.defer(() -> {
-                        if (!authorizationEnded.get()) {
-                            return Flux.empty();
-                        }
-                        dropSubscription(channel);
-                        return Flux.just(errorFrame(4009, "Authorization of " + channel
-                                + " ended: its token was revoked or expired"))
-                                .concatWith(Mono.fromRunnable(this::closeIfNothingAuthorized));
-                    }));
+            running.add(context.tokens().invalidation(tokenId).subscribe(null, failure -> {
+                running.dispose();
+                failed.accept(failure);
+            }, () -> {
+                running.dispose();
+                dropSubscription(channel);
+                send(errorFrame(4009, "Authorization of " + channel + " ended: its token was revoked or expired"));
+                closeIfNothingAuthorized();
+            }));
         }
-        frames.doOnSubscribe(s -> context.metrics().subscribed(ConsoleMetrics.Transport.WS))
-                .doFinally(signal -> context.metrics().unsubscribed(ConsoleMetrics.Transport.WS))
-                .subscribe(this::send, failed);
     }
 
     private ByteBuffer toFrame(Subscribed subscribed, ConsoleFeed.Item item, @Nullable Map<String, JsonNode> present) {
@@ -306,7 +311,7 @@ final class PusherSocket {
     private void unsubscribe(String channel) {
         Subscribed subscribed = dropSubscription(channel);
         if (subscribed != null) {
-            subscribed.stop().tryEmitEmpty();
+            subscribed.running().dispose();
         }
     }
 
