@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.lang.Nullable;
 
 import io.agentworkspace.infrastructure.persistence.SqlDialect;
@@ -47,6 +49,16 @@ final class ConsoleLogConnection implements AutoCloseable {
             config.addDataSourceProperty("allowMultiQueries", "true");
         }
         this.pool = new HikariDataSource(config);
+    }
+
+    /**
+     * Reports the pool beside the service's own ({@code hikaricp_*}, {@code pool="<service pool>-console-log"}): Spring
+     * binds only the pools it creates. Once; a later registry is ignored.
+     */
+    synchronized void bindTo(MeterRegistry registry) {
+        if (pool.getMetricsTrackerFactory() == null) {
+            pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
     }
 
     /** The connection for the next append. */

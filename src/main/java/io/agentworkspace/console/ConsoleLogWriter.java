@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -35,7 +37,7 @@ import reactor.util.concurrent.Queues;
  * bounded, and a full queue is an error they see at once.
  */
 @Component
-class ConsoleLogWriter implements SmartLifecycle {
+class ConsoleLogWriter implements SmartLifecycle, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleLogWriter.class);
 
@@ -67,6 +69,12 @@ class ConsoleLogWriter implements SmartLifecycle {
         this.fanout = fanout;
         this.metrics = metrics;
         this.thread = thread;
+    }
+
+    /** The writer's own connection pool, in the service's connection-pool metrics. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        connection.bindTo(registry);
     }
 
     Mono<Long> submit(PendingEvent pending) {

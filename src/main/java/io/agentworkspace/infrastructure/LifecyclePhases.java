@@ -11,6 +11,12 @@ import org.springframework.context.SmartLifecycle;
 public final class LifecyclePhases {
 
     /**
+     * The grace after a stop request while a proxy moves to the new instance: everything still serves, so it stops
+     * first of all.
+     */
+    public static final int PROXY_SWITCH_GRACE = Integer.MAX_VALUE;
+
+    /**
      * The run dispatcher: it drains (hands over or interrupts running runs) while everything it needs still runs,
      * so it stops before Axon's processors, the console and the data source.
      */

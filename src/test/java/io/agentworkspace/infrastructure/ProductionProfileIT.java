@@ -54,7 +54,7 @@ class ProductionProfileIT extends ProductionProfileContext {
     }
 
     @Test
-    void prometheusCarriesJvmHttpAndEventProcessorFigures() {
+    void prometheusCarriesJvmHttpEventProcessorAndPoolFigures() {
         http.get().uri("/api/projects").exchange().expectStatus().isUnauthorized();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = SuiteSettings.management(context).get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
@@ -64,7 +64,9 @@ class ProductionProfileIT extends ProductionProfileContext {
                     .contains("http_server_requests_seconds_count{")
                     .contains("agent_event_store_head")
                     .containsPattern("agent_processor_position\\{[^}]*processor=\"projects\"")
-                    .containsPattern("agent_processor_lag\\{[^}]*processor=\"workspace-cloner\"");
+                    .containsPattern("agent_processor_lag\\{[^}]*processor=\"workspace-cloner\"")
+                    // the console log writer's own pool of one, beside the service's
+                    .containsPattern("hikaricp_connections_max\\{[^}]*pool=\"[^\"]+-console-log\"[^}]*} 1\\.0");
         });
     }
 

@@ -52,10 +52,13 @@ public final class RunningApp implements AutoCloseable {
         return new RunningApp(context);
     }
 
+    public int port() {
+        return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
     /** A client of this node, authorized with the installation's bootstrap admin token. */
     public WebTestClient http() {
-        int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port())
                 .responseTimeout(Duration.ofSeconds(30)).build();
         return AdminToken.authorize(client, AdminToken.read(bean(DataDirectory.class).root()));
     }
