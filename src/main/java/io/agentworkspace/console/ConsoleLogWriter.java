@@ -109,7 +109,12 @@ class ConsoleLogWriter implements SmartLifecycle, MeterBinder {
 
     private void wake() {
         if (draining.compareAndSet(false, true)) {
-            thread.execute(this::drainOnce);
+            long linger = settings.commitLinger().toNanos();
+            if (linger > 0) {
+                thread.schedule(this::drainOnce, linger);
+            } else {
+                thread.execute(this::drainOnce);
+            }
         }
     }
 

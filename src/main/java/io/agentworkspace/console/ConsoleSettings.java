@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEventBytes      largest {@code data} of one event (Pusher's own limit is 10 KB)
  * @param publishQueue       events that may wait for their append; past it publishers get an error, never a wait
  * @param maxBatch           events appended in one transaction at most (group commit)
+ * @param commitLinger       how long an idle log writer waits for more events before it appends the first one (0: at
+ *                           once); a busy writer's next batch is whatever queued while it committed
  * @param subscriberBuffer   twice the most events a resuming subscription takes from the ring of recent events in
  *                           one step; a longer way to the head is read from the log first
  * @param subscriberPendingBytes bytes a connection may have written but not yet sent before it is cut off
@@ -42,6 +44,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ConsoleSettings(@DefaultValue("10240") int maxEventBytes,
                               @DefaultValue("100000") int publishQueue,
                               @DefaultValue("1000") int maxBatch,
+                              @DefaultValue("0s") Duration commitLinger,
                               @DefaultValue("4096") int subscriberBuffer,
                               @DefaultValue("1048576") long subscriberPendingBytes,
                               @DefaultValue("1s") Duration closeGrace,
