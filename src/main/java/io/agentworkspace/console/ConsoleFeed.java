@@ -94,14 +94,12 @@ public class ConsoleFeed implements SmartLifecycle {
      */
     public Disposable follow(Set<String> channels, @Nullable Long cursor, @Nullable String excludedSocketId,
                              Receiver receiver) {
-        Tap[] self = new Tap[1];
-        Tap tap = new Tap(channels, excludedSocketId, receiver, () -> {
-            open.remove(self[0]);
-            dispatcher.release(self[0]);
+        Tap tap = new Tap(channels, excludedSocketId, receiver, ended -> {
+            open.remove(ended);
+            dispatcher.release(ended);
             channels.forEach(channel -> directory.unsubscribed(channel).subscribe(null, failure -> log.warn(
                     "end of a subscription to {} not counted: {}", channel, failure.toString())));
         });
-        self[0] = tap;
         channels.forEach(channel -> directory.subscribed(channel).subscribe(null, failure -> log.warn(
                 "subscription to {} not counted: {}", channel, failure.toString())));
         open.add(tap);

@@ -111,7 +111,7 @@ class ConsoleLogWriter implements SmartLifecycle, MeterBinder {
         if (draining.compareAndSet(false, true)) {
             long linger = settings.commitLinger().toNanos();
             if (linger > 0) {
-                thread.schedule(this::drainOnce, linger);
+                thread.scheduler().schedule(this::drainOnce, linger, TimeUnit.NANOSECONDS);
             } else {
                 thread.execute(this::drainOnce);
             }

@@ -1,7 +1,6 @@
 package io.agentworkspace.console;
 
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -39,10 +38,6 @@ class ConsoleThread implements DisposableBean {
 
     void execute(Runnable task) {
         executor.execute(task);
-    }
-
-    void schedule(Runnable task, long delayNanos) {
-        executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     Scheduler scheduler() {

@@ -3,6 +3,7 @@ package io.agentworkspace.console;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.springframework.lang.Nullable;
 
@@ -19,13 +20,13 @@ final class Tap {
     @Nullable
     private final String socketId;
     private final ConsoleFeed.Receiver receiver;
-    private final Runnable onEnd;
+    private final Consumer<Tap> onEnd;
     private final AtomicBoolean over = new AtomicBoolean();
     private Map<String, Long> missedThrough = Map.of();
     private long lastId;
 
-    /** @param onEnd run once when the tap ends, however it ends */
-    Tap(Set<String> channels, @Nullable String socketId, ConsoleFeed.Receiver receiver, Runnable onEnd) {
+    /** @param onEnd told once when the tap ends, however it ends */
+    Tap(Set<String> channels, @Nullable String socketId, ConsoleFeed.Receiver receiver, Consumer<Tap> onEnd) {
         this.channels = Set.copyOf(channels);
         this.socketId = socketId;
         this.receiver = receiver;
@@ -106,7 +107,7 @@ final class Tap {
             try {
                 receiver.ended(failure);
             } finally {
-                onEnd.run();
+                onEnd.accept(this);
             }
         }
     }
@@ -114,7 +115,7 @@ final class Tap {
     /** Ends the tap without telling the receiver: its follower let go. */
     void close() {
         if (over.compareAndSet(false, true)) {
-            onEnd.run();
+            onEnd.accept(this);
         }
     }
 }

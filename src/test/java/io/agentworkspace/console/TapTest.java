@@ -38,7 +38,7 @@ class TapTest {
 
     @Test
     void handsOverEachEventOfItsChannelsOnceInIdOrderLeavingOutItsSocketAndWhatWasReset() {
-        Tap tap = new Tap(Set.of("a", "b"), "s1", receiver, ends::incrementAndGet);
+        Tap tap = new Tap(Set.of("a", "b"), "s1", receiver, ended -> ends.incrementAndGet());
         tap.startAfter(10);
         tap.skipThrough(Map.of("b", 13L));
 
@@ -60,7 +60,7 @@ class TapTest {
 
     @Test
     void aReceiverThatThrowsEndsTheTapWithItsFailureOnce() {
-        Tap tap = new Tap(Set.of("a"), null, receiver, ends::incrementAndGet);
+        Tap tap = new Tap(Set.of("a"), null, receiver, ended -> ends.incrementAndGet());
         failAt = 2;
 
         assertThat(tap.offer(event(1, "a", null))).isTrue();
@@ -78,7 +78,7 @@ class TapTest {
 
     @Test
     void aTapItsFollowerLetGoIsNotTold() {
-        Tap tap = new Tap(Set.of("a"), null, receiver, ends::incrementAndGet);
+        Tap tap = new Tap(Set.of("a"), null, receiver, ended -> ends.incrementAndGet());
 
         tap.close();
         tap.end(new IllegalStateException("late"));

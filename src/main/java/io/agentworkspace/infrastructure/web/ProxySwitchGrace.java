@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -25,11 +24,8 @@ class ProxySwitchGrace implements SmartLifecycle {
     private final Duration grace;
     private volatile boolean running;
 
-    ProxySwitchGrace(@Value("${agent.shutdown.proxy-grace:0s}") Duration grace) {
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("agent.shutdown.proxy-grace must not be negative");
-        }
-        this.grace = grace;
+    ProxySwitchGrace(ShutdownSettings settings) {
+        this.grace = settings.proxyGrace();
     }
 
     @Override
